@@ -1,0 +1,78 @@
+"""The Litestar application factory."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.static_files import create_static_files_router
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.db.engine import create_engine, create_session_factory
+from backend.settings import Settings
+from backend.web.errors import EXCEPTION_HANDLERS
+from backend.web.middleware import authentication_middleware, request_id_middleware
+from backend.web.templating import template_config
+from backend.web.vendor import vendor_routers
+from backend.worker import worker_jobs
+
+STATIC_DIR = Path(__file__).resolve().parents[1] / "frontend" / "static"
+
+
+async def provide_db(state: State) -> AsyncGenerator[AsyncSession, None]:
+    """Open a session per request. Actions commit explicitly; anything uncommitted rolls back."""
+    async with state.session_factory() as session:
+        yield session
+
+
+def route_handlers() -> list:
+    from backend.api.buildings import BuildingsApi
+    from backend.api.health import health_check, readiness_check
+    from frontend.pages.admin import UsersAdminController
+    from frontend.pages.auth import AuthController
+    from frontend.pages.buildings import BuildingsController
+
+    return [health_check, readiness_check, AuthController, BuildingsController, UsersAdminController,
+            BuildingsApi, create_static_files_router(path="/static", directories=[STATIC_DIR]), *vendor_routers()]
+
+
+def create_app(settings: Settings, database_url: str, *, with_worker: bool = False) -> Litestar:
+    """Build the web application for `database_url` (already migrated)."""
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
+        engine = create_engine(database_url)
+        app.state.engine = engine
+        app.state.session_factory = create_session_factory(engine)
+        jobs = [asyncio.create_task(job) for job in worker_jobs(settings, app.state.session_factory)] \
+            if with_worker else []
+        try:
+            yield
+        finally:
+            for job in jobs:
+                job.cancel()
+            await asyncio.gather(*jobs, return_exceptions=True)
+            await engine.dispose()
+
+    return Litestar(
+        route_handlers=route_handlers(),
+        lifespan=[lifespan],
+        state=State({"settings": settings}),
+        dependencies={"db": Provide(provide_db)},
+        middleware=[request_id_middleware, authentication_middleware],
+        csrf_config=CSRFConfig(secret=settings.secret_key, cookie_secure=settings.is_production,
+                               exclude=["/api/", "/ws"]),
+        template_config=template_config(),
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=OpenAPIConfig(title="Domovoy API", version="1", path="/api/docs",
+                                     render_plugins=[SwaggerRenderPlugin()]),
+        debug=False,
+    )

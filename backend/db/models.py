@@ -1,0 +1,9 @@
+"""Imports every area's models so that `Base.metadata` is complete for Alembic and tests."""
+
+from backend.db.base import Base
+from backend.domain.audit import models as audit_models  # noqa: F401
+from backend.domain.buildings import models as buildings_models  # noqa: F401
+from backend.domain.clients import models as clients_models  # noqa: F401
+from backend.domain.staff import models as staff_models  # noqa: F401
+
+metadata = Base.metadata

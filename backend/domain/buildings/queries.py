@@ -1,0 +1,114 @@
+"""Read models of buildings: lists with premise counts, and a building's unit map."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+import msgspec
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from backend.domain.buildings.models import Building, Entrance, Floor, Premise, PremiseKind
+from backend.domain.staff.access import Principal, access_building, scope_filter
+
+
+class BuildingSummary(msgspec.Struct):
+    id: int
+    external_id: str | None
+    address: str
+    kind: str
+    time_zone: str
+    entrances: int
+    premises_total: int
+    premises_by_kind: dict[str, int]
+
+
+class PremiseView(msgspec.Struct):
+    id: int
+    label: str
+    kind: str
+    area: Decimal | None
+    account_number: str | None
+    floors_spanned: int
+
+
+class FloorView(msgspec.Struct):
+    id: int
+    number: int
+    premises: list[PremiseView]
+
+
+class EntranceView(msgspec.Struct):
+    id: int
+    number: int
+    name: str | None
+    floors: list[FloorView]
+
+
+class BuildingDetail(msgspec.Struct):
+    id: int
+    external_id: str | None
+    address: str
+    kind: str
+    time_zone: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    year_built: int | None
+    series: str | None
+    premises_by_kind: dict[str, int]
+    entrances: list[EntranceView]
+
+
+async def premise_counts(session: AsyncSession, building_ids: list[int] | None = None) -> dict[int, dict[str, int]]:
+    """Count premises by kind for each building (all buildings when `building_ids` is None)."""
+    query = select(Premise.building_id, Premise.kind, func.count()).group_by(Premise.building_id, Premise.kind)
+    if building_ids is not None:
+        query = query.where(Premise.building_id.in_(building_ids))
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for building_id, kind, count in await session.execute(query):
+        counts[building_id][kind] = count
+    return counts
+
+
+async def list_buildings(session: AsyncSession, principal: Principal, search: str = "") -> list[BuildingSummary]:
+    entrance_count = (select(func.count(Entrance.id)).where(Entrance.building_id == Building.id)
+                      .correlate(Building).scalar_subquery())
+    query = (select(Building, entrance_count).where(scope_filter(principal, Building.id))
+             .order_by(Building.address))
+    if search.strip():
+        query = query.where(Building.address.ilike(f"%{search.strip()}%"))
+    rows = (await session.execute(query)).all()
+    counts = await premise_counts(session, [building.id for building, _ in rows])
+    return [_summary(building, entrances, counts.get(building.id, {})) for building, entrances in rows]
+
+
+def _summary(building: Building, entrances: int, counts: dict[str, int]) -> BuildingSummary:
+    ordered = {kind: counts[kind] for kind in PremiseKind.ALL if kind in counts}
+    return BuildingSummary(id=building.id, external_id=building.external_id, address=building.address,
+                           kind=building.kind, time_zone=building.time_zone, entrances=entrances,
+                           premises_total=sum(ordered.values()), premises_by_kind=ordered)
+
+
+async def get_building_detail(session: AsyncSession, principal: Principal, building_id: int) -> BuildingDetail:
+    building = await access_building(session, principal, building_id)
+    entrances = (await session.scalars(
+        select(Entrance).where(Entrance.building_id == building.id).order_by(Entrance.number)
+        .options(selectinload(Entrance.floors).selectinload(Floor.premises)))).all()
+    counts = (await premise_counts(session, [building.id])).get(building.id, {})
+    return BuildingDetail(
+        id=building.id, external_id=building.external_id, address=building.address, kind=building.kind,
+        time_zone=building.time_zone, latitude=building.latitude, longitude=building.longitude,
+        year_built=building.year_built, series=building.series,
+        premises_by_kind={kind: counts[kind] for kind in PremiseKind.ALL if kind in counts},
+        entrances=[_entrance_view(entrance) for entrance in entrances])
+
+
+def _entrance_view(entrance: Entrance) -> EntranceView:
+    floors = [FloorView(id=floor.id, number=floor.number,
+                        premises=[PremiseView(id=p.id, label=p.label, kind=p.kind, area=p.area,
+                                              account_number=p.account_number, floors_spanned=p.floors_spanned)
+                                  for p in floor.premises])
+              for floor in sorted(entrance.floors, key=lambda floor: floor.number, reverse=True)]
+    return EntranceView(id=entrance.id, number=entrance.number, name=entrance.name, floors=floors)
