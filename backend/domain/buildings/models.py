@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, Numeric, String, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.db.base import Base, CreatedAt, utcnow
@@ -50,6 +52,8 @@ class Building(CreatedAt, Base):
     series: Mapped[str | None] = mapped_column(String(100))
     area_total: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     """m²"""
+    working_hours: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    """Business hours per ISO weekday, {"1": ["09:00", "18:00"], ...}; None means Mon–Fri 09:00–18:00."""
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     entrances: Mapped[list[Entrance]] = relationship(back_populates="building", order_by="Entrance.number",

@@ -28,19 +28,19 @@ REGISTRY_COLUMNS = (
     "HOUSE_ID", "ADDRESS", "FIAS", "YEAR", "SERIE", "HOUSE_TYPE", "LEVELS_MAX", "LEVELS_MIN", "DOORS",
     "ROOM_COUNT", "ROOM_COUNT_LIVE", "ROOM_COUNT_NONLIVE", "AREA", "AREA_LIVE", "AREA_NONLIVE", "LAT", "LON",
 )
-"""Columns of the export as archived by the nextgis/reformagkh scraper; FIAS and HOUSE_TYPE are not read."""
+"""Columns of the export as archived by the nextgis/reformagkh scraper. FIAS and HOUSE_TYPE are not read."""
 
 MISSING_MARKERS = frozenset({"", "не заполнено"})
 """Cell texts, compared in lower case, that the registry writes for an unknown value."""
 
 MAX_FLOORS = 150
-"""Highest LEVELS_MAX accepted. It rejects typos such as 170 for 17; no residential building comes near."""
+"""Highest LEVELS_MAX accepted, a chosen bound so that a typo such as 170 for 17 is rejected, not drafted."""
 
 MAX_ENTRANCES = 100
 """Highest DOORS accepted, for the same reason as `MAX_FLOORS`."""
 
 YEAR_RANGE = (1700, 2100)
-"""Accepted YEAR values, inclusive. A year outside them (often 0) is a registry filler, not a date."""
+"""Accepted YEAR values, inclusive, a chosen bound that rejects fillers such as 0."""
 
 COMMERCIAL_LABEL_PREFIX = "Н"
 """Cyrillic Н (нежилое) in front of the number of a non-residential premise: «Н1», «Н2»."""
@@ -111,7 +111,7 @@ class RegistryParseResult(msgspec.Struct, kw_only=True):
     rejected: list[RejectedRow]
     warnings: list[RowWarning]
     ignored_columns: list[str]
-    """Header columns that are not in `REGISTRY_COLUMNS`; their cells are not read."""
+    """Header columns that are not in `REGISTRY_COLUMNS`. Their cells are not read."""
 
 
 class RegistryFileError(DomainError):
@@ -163,7 +163,7 @@ class UnitMapPlan(msgspec.Struct, kw_only=True):
         return dict(counts)
 
     def area_by_kind(self) -> dict[str, Decimal]:
-        """Sum the known areas per kind; premises without an area add nothing."""
+        """Sum the known areas per kind. Premises without an area add nothing."""
         areas: dict[str, Decimal] = defaultdict(Decimal)
         for premise in self.iter_premises():
             if premise.area is not None:
@@ -217,7 +217,7 @@ def parse_registry(stream: Iterable[str] | Iterable[bytes]) -> RegistryParseResu
 
 
 def _decoded_lines(stream: Iterable[str] | Iterable[bytes]) -> Iterator[tuple[int, str | None]]:
-    """Yield (line number, text without the line end); text is None for a line that is not UTF-8."""
+    """Yield (line number, text without the line end) pairs. The text is None for a line that is not UTF-8."""
     for number, raw in enumerate(stream, start=1):
         if isinstance(raw, bytes):
             try:
@@ -378,7 +378,7 @@ class _RowReader:
 def _reject_duplicates(
     parsed: list[tuple[int, RegistryBuilding]],
 ) -> tuple[list[tuple[int, RegistryBuilding]], list[RejectedRow]]:
-    """Keep one of identical lines for a HOUSE_ID; reject every line of a HOUSE_ID whose lines differ.
+    """Keep one of identical lines for a HOUSE_ID, but reject every line of a HOUSE_ID whose lines differ.
 
     Choosing one of two different versions of a building would be a guess, so neither is imported.
     """
@@ -541,8 +541,9 @@ def plan_unit_map(building: RegistryBuilding) -> UnitMapPlan:
     - Heights: the registry gives only the highest and lowest section, so no other height is made up.
       The last entrance has `levels_min` floors and every other one `levels_max`; a single entrance has
       `levels_max`.
-    - Flats per entrance: each entrance gets one flat, and the rest are shared in proportion to the
-      entrances' floor counts by the largest remainder method, ties going to the lower entrance number.
+    - Flats per entrance: when the building has flats, each entrance gets one, and the rest are shared
+      in proportion to the entrances' floor counts by the largest remainder method, ties going to the
+      lower entrance number.
     - Flats per floor: an even split with the remainder one per floor from floor 1 upwards, so flats
       start on floor 1. They are labelled "1".."N" entrance by entrance, floor by floor bottom-up.
     - Non-residential premises: on floor 1, split evenly over the entrances with the remainder one per
@@ -662,7 +663,7 @@ def _spread_over_floors(count: int, floors: int) -> list[int]:
 def _apportion(total: int, weights: list[int]) -> list[int]:
     """Split `total` in proportion to positive `weights` by the largest remainder (Hamilton) method.
 
-    Integer arithmetic keeps the result exact and the same on every run; equal remainders favour the
+    Integer arithmetic keeps the result exact and the same on every run. Equal remainders favour the
     lower index.
     """
     weight_sum = sum(weights)
