@@ -22,7 +22,8 @@ from backend.web.errors import EXCEPTION_HANDLERS
 from backend.web.middleware import authentication_middleware, request_id_middleware
 from backend.web.templating import template_config
 from backend.web.vendor import vendor_routers
-from backend.worker import worker_jobs
+from backend.realtime.channels import create_backend, create_channels_plugin
+from backend.worker import WorkerContext, worker_jobs
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "frontend" / "static"
 
@@ -40,8 +41,11 @@ def route_handlers() -> list:
     from frontend.pages.auth import AuthController
     from frontend.pages.buildings import BuildingsController
 
-    return [health_check, readiness_check, AuthController, BuildingsController, UsersAdminController,
-            BuildingsApi, create_static_files_router(path="/static", directories=[STATIC_DIR]), *vendor_routers()]
+    from backend.api.tickets import TicketsApi, list_categories
+    from backend.realtime.ws import live_events
+
+    return [health_check, readiness_check, live_events, AuthController, BuildingsController, UsersAdminController,
+            BuildingsApi, TicketsApi, list_categories, create_static_files_router(path="/static", directories=[STATIC_DIR]), *vendor_routers()]
 
 
 def create_app(settings: Settings, database_url: str, *, with_worker: bool = False) -> Litestar:
@@ -52,8 +56,12 @@ def create_app(settings: Settings, database_url: str, *, with_worker: bool = Fal
         engine = create_engine(database_url)
         app.state.engine = engine
         app.state.session_factory = create_session_factory(engine)
-        jobs = [asyncio.create_task(job) for job in worker_jobs(settings, app.state.session_factory)] \
-            if with_worker else []
+        app.state.channels_ping = _channels_ping(settings)
+        jobs = []
+        if with_worker:
+            context = WorkerContext(settings, database_url, app.state.session_factory, channels.wait_published)
+            jobs = [asyncio.create_task(job) for job in worker_jobs(context)]
+            app.state.relay = context.relay
         try:
             yield
         finally:
@@ -62,8 +70,10 @@ def create_app(settings: Settings, database_url: str, *, with_worker: bool = Fal
             await asyncio.gather(*jobs, return_exceptions=True)
             await engine.dispose()
 
+    channels = create_channels_plugin(create_backend(settings.redis_url))
     return Litestar(
         route_handlers=route_handlers(),
+        plugins=[channels],
         lifespan=[lifespan],
         state=State({"settings": settings}),
         dependencies={"db": Provide(provide_db)},
@@ -76,3 +86,17 @@ def create_app(settings: Settings, database_url: str, *, with_worker: bool = Fal
                                      render_plugins=[SwaggerRenderPlugin()]),
         debug=False,
     )
+
+
+def _channels_ping(settings: Settings):
+    """Return a readiness probe for Redis, or None with in-memory channels."""
+    if settings.redis_url is None:
+        return None
+    from redis.asyncio import Redis
+
+    redis = Redis.from_url(settings.redis_url)
+
+    async def ping() -> None:
+        await redis.ping()
+
+    return ping

@@ -6,39 +6,55 @@ import asyncio
 import signal
 
 import structlog
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.db.engine import create_engine, create_session_factory
+from backend.realtime.channels import create_backend
+from backend.realtime.relay import OutboxRelay, Publish
 from backend.settings import Settings
 
 log = structlog.get_logger(__name__)
 
 
+class WorkerContext:
+    """What every background job may use."""
+
+    def __init__(self, settings: Settings, database_url: str, session_factory: async_sessionmaker[AsyncSession],
+                 publish: Publish) -> None:
+        self.settings = settings
+        self.database_url = database_url
+        self.session_factory = session_factory
+        self.publish = publish
+        self.relay: OutboxRelay | None = None
+
+
+def worker_jobs(context: WorkerContext) -> list:
+    """Return the coroutines of every background job; areas add theirs here."""
+    context.relay = OutboxRelay(context.session_factory, context.database_url, context.publish)
+    return [context.relay.run()]
+
+
 async def run_worker(settings: Settings, database_url: str) -> None:
-    """Run the background jobs until SIGINT or SIGTERM."""
+    """Run the background jobs in their own process until SIGINT or SIGTERM."""
+    if settings.redis_url is None:
+        log.warning("worker_without_redis", hint="without REDIS_URL events reach only this process; "
+                                                 "use `domovoy run` or set REDIS_URL")
     engine = create_engine(database_url)
-    session_factory = create_session_factory(engine)
+    backend = create_backend(settings.redis_url)
+    await backend.on_startup()
+    context = WorkerContext(settings, database_url, create_session_factory(engine), backend.publish)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signal_number in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signal_number, stop.set)
     log.info("worker_started")
+    tasks = [asyncio.create_task(job) for job in worker_jobs(context)]
     try:
-        async with asyncio.TaskGroup() as tasks:
-            for job in worker_jobs(settings, session_factory):
-                tasks.create_task(job)
-            tasks.create_task(_stop_all(stop))
-    except* asyncio.CancelledError:
-        pass
+        await stop.wait()
     finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await backend.on_shutdown()
         await engine.dispose()
         log.info("worker_stopped")
-
-
-def worker_jobs(settings: Settings, session_factory) -> list:
-    """Return the coroutines of every background job; areas add theirs here."""
-    return []
-
-
-async def _stop_all(stop: asyncio.Event) -> None:
-    await stop.wait()
-    raise asyncio.CancelledError

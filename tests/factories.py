@@ -57,3 +57,16 @@ async def sign_in(client: AsyncTestClient, login: str, password: str = PASSWORD)
     response = await client.post("/login", data={"login": login, "password": password, "_csrf_token": csrf},
                                   follow_redirects=False)
     assert response.status_code in (301, 302, 303), response.text
+
+
+async def default_catalog(session: AsyncSession) -> dict[str, int]:
+    """Create the default service catalogue; return category ids by code."""
+    from sqlalchemy import select
+
+    from backend.domain.tickets.catalog import ensure_default_catalog
+    from backend.domain.tickets.models import ServiceCategory
+
+    await ensure_default_catalog(session)
+    await session.commit()
+    return {code: category_id for code, category_id in (await session.execute(
+        select(ServiceCategory.code, ServiceCategory.id))).all()}

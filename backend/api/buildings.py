@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import Controller, Request, get
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.web.deps import Db
 from backend.domain.buildings.queries import BuildingDetail, BuildingSummary, get_building_detail, list_buildings
 from backend.domain.staff.roles import Permission
 from backend.web.guards import principal_of, requires
@@ -16,11 +17,11 @@ class BuildingsApi(Controller):
     tags = ["buildings"]
 
     @get("/")
-    async def list_buildings(self, request: Request, db: AsyncSession, q: str = "") -> list[BuildingSummary]:
+    async def list_buildings(self, request: Request, db: Db, q: str = "") -> list[BuildingSummary]:
         """Buildings in the caller's scope, each with its premise counts by kind."""
         return await list_buildings(db, principal_of(request), q)
 
     @get("/{building_id:int}")
-    async def get_building(self, request: Request, db: AsyncSession, building_id: int) -> BuildingDetail:
+    async def get_building(self, request: Request, db: Db, building_id: int) -> BuildingDetail:
         """A building with its entrances, floors (top-down) and premises."""
         return await get_building_detail(db, principal_of(request), building_id)

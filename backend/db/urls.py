@@ -19,3 +19,9 @@ def sync_url(url: str) -> str:
 
 def with_database(url: str, database: str) -> str:
     return make_url(url).set(database=database).render_as_string(hide_password=False)
+
+
+def asyncpg_dsn(url: str) -> str:
+    """Return a libpq-style URL that `asyncpg.connect` accepts (no SQLAlchemy driver suffix)."""
+    parsed = make_url(url)
+    return parsed.set(drivername="postgresql").render_as_string(hide_password=False)

@@ -30,8 +30,12 @@ class OutboxEvent(Base):
     user_id: Mapped[int | None] = mapped_column(BigInteger)
     """Set for events meant for one user only, such as a ringing call's screen pop."""
     data: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    published_at: Mapped[datetime | None]
+    """When the relay handed the event to the channels; numbered but unpublished events are sent
+    again after a relay restart."""
 
     __table_args__ = (
         Index("ix_outbox_unpublished", "id", postgresql_where=text("seq IS NULL")),
         Index("ix_outbox_building_seq", "building_id", "seq"),
+        Index("ix_outbox_unsent", "seq", postgresql_where=text("seq IS NOT NULL AND published_at IS NULL")),
     )

@@ -46,11 +46,30 @@ def authentication_middleware(app: ASGIApp) -> ASGIApp:
         if scope["type"] in ("http", "websocket"):
             scope["user"] = await _resolve_principal(scope)
             scope["auth"] = "bearer" if _bearer_token(scope) else "session"
+            if scope["auth"] == "session" and _is_unprotected_api_write(scope):
+                scope["user"] = None
             if scope["user"] is not None:
                 structlog.contextvars.bind_contextvars(user_id=scope["user"].user_id)
         await app(scope, receive, send)
 
     return middleware
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _is_unprotected_api_write(scope: Scope) -> bool:
+    """An API write authenticated by the session cookie must carry the CSRF header too.
+
+    The CSRF middleware skips /api/ because programs use bearer tokens, which a foreign
+    site cannot send; a browser's cookie it can, so cookie-authenticated writes need the
+    double-submit header that only our own pages can read from the cookie.
+    """
+    if scope["type"] != "http" or scope.get("method") in SAFE_METHODS or not scope["path"].startswith("/api/"):
+        return False
+    headers = Headers.from_scope(scope)
+    cookie = _cookie(scope, "csrftoken")
+    return not cookie or headers.get("x-csrftoken") != cookie
 
 
 def _bearer_token(scope: Scope) -> str | None:
@@ -59,13 +78,17 @@ def _bearer_token(scope: Scope) -> str | None:
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
-def _session_token(scope: Scope) -> str | None:
+def _cookie(scope: Scope, cookie_name: str) -> str | None:
     cookie_header = Headers.from_scope(scope).get("cookie", "")
     for part in cookie_header.split(";"):
         name, _, value = part.strip().partition("=")
-        if name == SESSION_COOKIE and value:
+        if name == cookie_name and value:
             return value
     return None
+
+
+def _session_token(scope: Scope) -> str | None:
+    return _cookie(scope, SESSION_COOKIE)
 
 
 async def _resolve_principal(scope: Scope):

@@ -8,6 +8,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.web.deps import Db
 from backend.domain.buildings.models import Building
 from backend.domain.errors import DomainError
 from backend.domain.staff.actions import do_create_user, do_update_user
@@ -23,16 +24,16 @@ class UsersAdminController(Controller):
     include_in_schema = False
 
     @get("/")
-    async def users(self, db: AsyncSession) -> Template:
+    async def users(self, db: Db) -> Template:
         users = (await db.scalars(select(User).order_by(User.role, User.login))).all()
         return Template("admin/users.html", context={"users": users})
 
     @get("/new")
-    async def new_user(self, db: AsyncSession) -> Template:
+    async def new_user(self, db: Db) -> Template:
         return await _form(db, None, {}, None)
 
     @post("/new", status_code=200)
-    async def create_user(self, request: Request, db: AsyncSession) -> Template | Redirect:
+    async def create_user(self, request: Request, db: Db) -> Template | Redirect:
         form = await read_form(request)
         try:
             await do_create_user(db, actor_id=principal_of(request).user_id, login=form.get("login", ""),
@@ -47,11 +48,11 @@ class UsersAdminController(Controller):
         return Redirect("/admin/users")
 
     @get("/{user_id:int}")
-    async def edit_user(self, db: AsyncSession, user_id: int) -> Template:
+    async def edit_user(self, db: Db, user_id: int) -> Template:
         return await _form(db, await _user(db, user_id), {}, None)
 
     @post("/{user_id:int}", status_code=200)
-    async def update_user(self, request: Request, db: AsyncSession, user_id: int) -> Template | Redirect:
+    async def update_user(self, request: Request, db: Db, user_id: int) -> Template | Redirect:
         user = await _user(db, user_id)
         form = await read_form(request)
         try:
@@ -67,7 +68,7 @@ class UsersAdminController(Controller):
         return Redirect("/admin/users")
 
 
-async def _user(db: AsyncSession, user_id: int) -> User:
+async def _user(db: Db, user_id: int) -> User:
     user = await db.get(User, user_id)
     if user is None:
         raise NotFoundException()
@@ -78,7 +79,7 @@ def _building_ids(form: dict) -> list[int]:
     return [int(value) for value in form.getall("building_ids", []) if str(value).isdigit()]
 
 
-async def _form(db: AsyncSession, user: User | None, form: dict, error: DomainError | None) -> Template:
+async def _form(db: Db, user: User | None, form: dict, error: DomainError | None) -> Template:
     buildings = (await db.execute(select(Building.id, Building.address).order_by(Building.address))).all()
     return Template("admin/user_form.html", status_code=400 if error else 200,
                     context={"user": user, "form": form, "error": error, "roles": ROLE_TITLES_RU,

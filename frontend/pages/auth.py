@@ -10,6 +10,7 @@ from litestar.params import Body
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.web.deps import Db
 from backend.domain.errors import DomainError
 from backend.domain.staff.actions import SESSION_IDLE_TIMEOUT, authenticate, do_end_session, do_start_session
 from backend.web.middleware import SESSION_COOKIE, _session_token
@@ -34,7 +35,7 @@ class AuthController(Controller):
         return Template("login.html", context={"next": safe_next(next)})
 
     @post("/login", status_code=200)
-    async def login(self, request: Request, db: AsyncSession, data: Form) -> Template | Redirect:
+    async def login(self, request: Request, db: Db, data: Form) -> Template | Redirect:
         login = data.get("login", "")
         try:
             user = await authenticate(db, login, data.get("password", ""))
@@ -51,7 +52,7 @@ class AuthController(Controller):
         return response
 
     @post("/logout", status_code=303)
-    async def logout(self, request: Request, db: AsyncSession) -> Redirect:
+    async def logout(self, request: Request, db: Db) -> Redirect:
         token = _session_token(request.scope)
         if token:
             await do_end_session(db, token)

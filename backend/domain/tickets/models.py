@@ -115,6 +115,7 @@ class Ticket(CreatedAt, Base):
     """The phone call this ticket was created from."""
     hold_reason: Mapped[str | None] = mapped_column(String(300))
     hold_until: Mapped[datetime | None]
+    hold_started_at: Mapped[datetime | None]
     cancel_reason: Mapped[str | None] = mapped_column(String(300))
     response_due_at: Mapped[datetime | None]
     resolution_due_at: Mapped[datetime | None]

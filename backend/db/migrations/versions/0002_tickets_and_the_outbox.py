@@ -23,10 +23,12 @@ def upgrade() -> None:
     sa.Column('building_id', sa.BigInteger(), nullable=True),
     sa.Column('user_id', sa.BigInteger(), nullable=True),
     sa.Column('data', postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+    sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox')),
     sa.UniqueConstraint('seq', name=op.f('uq_outbox_seq'))
     )
     op.create_index('ix_outbox_building_seq', 'outbox', ['building_id', 'seq'], unique=False)
+    op.create_index('ix_outbox_unsent', 'outbox', ['seq'], unique=False, postgresql_where=sa.text('seq IS NOT NULL AND published_at IS NULL'))
     op.create_index('ix_outbox_unpublished', 'outbox', ['id'], unique=False, postgresql_where=sa.text('seq IS NULL'))
     op.create_table('service_categories',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -78,6 +80,7 @@ def upgrade() -> None:
     sa.Column('call_id', sa.BigInteger(), nullable=True),
     sa.Column('hold_reason', sa.String(length=300), nullable=True),
     sa.Column('hold_until', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('hold_started_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('cancel_reason', sa.String(length=300), nullable=True),
     sa.Column('response_due_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('resolution_due_at', sa.DateTime(timezone=True), nullable=True),
@@ -171,6 +174,7 @@ def downgrade() -> None:
     op.drop_table('idempotency_keys')
     op.drop_table('deadline_policies')
     op.drop_table('service_categories')
+    op.drop_index('ix_outbox_unsent', table_name='outbox', postgresql_where=sa.text('seq IS NOT NULL AND published_at IS NULL'))
     op.drop_index('ix_outbox_unpublished', table_name='outbox', postgresql_where=sa.text('seq IS NULL'))
     op.drop_index('ix_outbox_building_seq', table_name='outbox')
     op.drop_table('outbox')
