@@ -22,6 +22,7 @@ from backend.web.errors import EXCEPTION_HANDLERS
 from backend.web.middleware import authentication_middleware, request_id_middleware
 from backend.web.templating import template_config
 from backend.web.vendor import vendor_routers
+from backend.domain.tickets.catalog import ensure_default_catalog
 from backend.realtime.channels import create_backend, create_channels_plugin
 from backend.worker import WorkerContext, worker_jobs
 
@@ -37,15 +38,17 @@ async def provide_db(state: State) -> AsyncGenerator[AsyncSession, None]:
 def route_handlers() -> list:
     from backend.api.buildings import BuildingsApi
     from backend.api.health import health_check, readiness_check
+    from backend.api.passes import PassesApi
     from frontend.pages.admin import UsersAdminController
     from frontend.pages.auth import AuthController
     from frontend.pages.buildings import BuildingsController
 
     from backend.api.tickets import TicketsApi, list_categories
     from backend.realtime.ws import live_events
+    from frontend.pages.board import BoardController
 
     return [health_check, readiness_check, live_events, AuthController, BuildingsController, UsersAdminController,
-            BuildingsApi, TicketsApi, list_categories, create_static_files_router(path="/static", directories=[STATIC_DIR]), *vendor_routers()]
+            BuildingsApi, TicketsApi, list_categories, BoardController, PassesApi, create_static_files_router(path="/static", directories=[STATIC_DIR]), *vendor_routers()]
 
 
 def create_app(settings: Settings, database_url: str, *, with_worker: bool = False) -> Litestar:
@@ -57,6 +60,9 @@ def create_app(settings: Settings, database_url: str, *, with_worker: bool = Fal
         app.state.engine = engine
         app.state.session_factory = create_session_factory(engine)
         app.state.channels_ping = _channels_ping(settings)
+        async with app.state.session_factory() as session:
+            await ensure_default_catalog(session)
+            await session.commit()
         jobs = []
         if with_worker:
             context = WorkerContext(settings, database_url, app.state.session_factory, channels.wait_published)

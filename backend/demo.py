@@ -68,6 +68,7 @@ async def seed_demo(session: AsyncSession, password: str | None) -> str:
     await _create_staff(session, password, building_ids)
     clients = await _create_clients(session)
     await session.commit()
+    await _create_tickets(session, building_ids)
     log.info("demo_seeded", buildings=len(building_ids), clients=clients)
     return password
 
@@ -144,3 +145,39 @@ class _PeopleFactory:
         await session.execute(insert(ClientPremise), self.relations)
         await session.execute(select(func.setval("clients_id_seq", len(self.clients))))
         return len(self.clients)
+
+
+DEMO_TICKETS = [
+    ("plumbing", "emergency", "Течь из потолка в ванной, заливает соседей снизу"),
+    ("lift", "urgent", "Лифт в подъезде остановился между этажами"),
+    ("electrics", "normal", "Не горит свет на лестничной площадке"),
+    ("cleaning", "planned", "Уборка после ремонта в холле"),
+    ("access_control", "normal", "Не работает домофон, ключ не открывает дверь"),
+    ("heating", "urgent", "Холодные батареи в квартире"),
+    ("paid_plumber_visit", "planned", "Заменить смеситель на кухне"),
+]
+
+
+async def _create_tickets(session: AsyncSession, building_ids: list[int]) -> None:
+    """A few open tickets per busy building, created through the same action as the board's form."""
+    from backend.domain.staff.access import Principal
+    from backend.domain.tickets.actions import NewTicket, do_create_ticket, do_transition
+    from backend.domain.tickets.catalog import ensure_default_catalog
+    from backend.domain.tickets.models import ServiceCategory
+
+    await ensure_default_catalog(session)
+    categories = dict((await session.execute(select(ServiceCategory.code, ServiceCategory.id))).all())
+    dispatcher = await session.scalar(select(User).where(User.login == "dispatcher"))
+    principal = Principal(user_id=dispatcher.id, login=dispatcher.login, full_name=dispatcher.full_name,
+                          role=Role.DISPATCHER, all_buildings=True, building_ids=frozenset())
+    rng = random.Random(DEMO_SEED)
+    for index, building_id in enumerate(building_ids[:12]):
+        premise_id = await session.scalar(select(Premise.id).where(Premise.building_id == building_id)
+                                          .order_by(Premise.id).offset(rng.randrange(20)).limit(1))
+        code, priority, description = DEMO_TICKETS[index % len(DEMO_TICKETS)]
+        ticket, _ = await do_create_ticket(session, principal, NewTicket(
+            building_id=building_id, premise_id=premise_id, category_id=categories[code], priority=priority,
+            channel="phone", description=description))
+        if index % 3 == 1:
+            await do_transition(session, principal, ticket.id, "in_progress")
+        await session.commit()

@@ -6,7 +6,8 @@ from litestar import Controller, Request, get
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.web.deps import Db
-from backend.domain.buildings.queries import BuildingDetail, BuildingSummary, get_building_detail, list_buildings
+from backend.domain.buildings.queries import (BuildingDetail, BuildingSummary, PremiseChoice, find_premises,
+                                              get_building_detail, list_buildings)
 from backend.domain.staff.roles import Permission
 from backend.web.guards import principal_of, requires
 
@@ -25,3 +26,8 @@ class BuildingsApi(Controller):
     async def get_building(self, request: Request, db: Db, building_id: int) -> BuildingDetail:
         """A building with its entrances, floors (top-down) and premises."""
         return await get_building_detail(db, principal_of(request), building_id)
+
+    @get("/{building_id:int}/premises")
+    async def find_premises(self, request: Request, db: Db, building_id: int, q: str = "") -> list[PremiseChoice]:
+        """Premises whose label starts with `q` (`45`, `12а`, `Н1`), for quick look-up in forms."""
+        return await find_premises(db, principal_of(request), building_id, q)

@@ -21,6 +21,7 @@ DEFAULT_ZONE = ZoneInfo("Europe/Moscow")
 
 # Navigation entries: (path, msgid, permission needed). Areas add their pages here.
 NAVIGATION: list[tuple[str, str, Permission]] = [
+    ("/board", N_("Board"), Permission.TICKETS_VIEW),
     ("/buildings", N_("Buildings"), Permission.BUILDINGS_VIEW),
     ("/admin/users", N_("Users"), Permission.USERS_MANAGE),
 ]

@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.web.deps import Db
 from backend.domain.errors import DomainError
 from backend.domain.staff.actions import SESSION_IDLE_TIMEOUT, authenticate, do_end_session, do_start_session
+from backend.domain.staff.access import Principal, has_permission
+from backend.domain.staff.roles import Permission, Role
 from backend.web.middleware import SESSION_COOKIE, _session_token
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -23,6 +25,17 @@ def safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return "/"
+
+
+def home_page(principal: Principal) -> str:
+    """The page a role starts from."""
+    if principal.role == Role.TECHNICIAN:
+        return "/m/"
+    if principal.role == Role.GUARD:
+        return "/guard/"
+    if has_permission(principal, Permission.TICKETS_VIEW):
+        return "/board"
+    return "/buildings"
 
 
 class AuthController(Controller):
@@ -65,4 +78,4 @@ class AuthController(Controller):
     async def home(self, request: Request) -> Redirect:
         if request.scope.get("user") is None:
             return Redirect("/login")
-        return Redirect("/buildings")
+        return Redirect(home_page(request.scope["user"]))

@@ -112,3 +112,24 @@ def _entrance_view(entrance: Entrance) -> EntranceView:
                                   for p in floor.premises])
               for floor in sorted(entrance.floors, key=lambda floor: floor.number, reverse=True)]
     return EntranceView(id=entrance.id, number=entrance.number, name=entrance.name, floors=floors)
+
+
+class PremiseChoice(msgspec.Struct):
+    id: int
+    label: str
+    kind: str
+    entrance_number: int
+    floor_number: int
+
+
+async def find_premises(session: AsyncSession, principal: Principal, building_id: int, label_prefix: str,
+                        limit: int = 20) -> list[PremiseChoice]:
+    """Premises of a building whose label starts with `label_prefix` (case-insensitive), exact match first."""
+    await access_building(session, principal, building_id)
+    prefix = label_prefix.strip().upper()
+    query = (select(Premise.id, Premise.label, Premise.kind, Entrance.number, Floor.number)
+             .join(Floor, Floor.id == Premise.floor_id).join(Entrance, Entrance.id == Floor.entrance_id)
+             .where(Premise.building_id == building_id, func.upper(Premise.label).startswith(prefix, autoescape=True))
+             .order_by((func.upper(Premise.label) != prefix), func.length(Premise.label), Premise.label).limit(limit))
+    return [PremiseChoice(id=pid, label=label, kind=kind, entrance_number=entrance, floor_number=floor)
+            for pid, label, kind, entrance, floor in (await session.execute(query)).all()]

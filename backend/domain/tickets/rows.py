@@ -23,6 +23,7 @@ class TicketRow(msgspec.Struct):
     number: int
     building_id: int
     building_address: str
+    building_time_zone: str
     entrance_number: int | None
     premise_id: int | None
     premise_label: str | None
@@ -51,7 +52,7 @@ PremiseEntrance = aliased(Entrance)
 
 
 def row_query() -> Select:
-    return (select(Ticket, Building.address, ServiceCategory.name, Premise.label, PremiseEntrance.number,
+    return (select(Ticket, Building.address, Building.time_zone, ServiceCategory.name, Premise.label, PremiseEntrance.number,
                    Assignee.full_name)
             .join(Building, Building.id == Ticket.building_id)
             .join(ServiceCategory, ServiceCategory.id == Ticket.category_id)
@@ -62,12 +63,12 @@ def row_query() -> Select:
 
 
 def to_row(record, now: datetime | None = None) -> TicketRow:
-    ticket, address, category_name, premise_label, entrance_number, assignee_name = record
+    ticket, address, time_zone, category_name, premise_label, entrance_number, assignee_name = record
     description = ticket.description
     if len(description) > DESCRIPTION_PREVIEW:
         description = description[:DESCRIPTION_PREVIEW - 1] + "…"
     return TicketRow(
-        id=ticket.id, number=ticket.number, building_id=ticket.building_id, building_address=address,
+        id=ticket.id, number=ticket.number, building_id=ticket.building_id, building_address=address, building_time_zone=time_zone,
         entrance_number=entrance_number, premise_id=ticket.premise_id, premise_label=premise_label,
         client_id=ticket.client_id, channel=ticket.channel, category_id=ticket.category_id,
         category_name=category_name, priority=ticket.priority, status=ticket.status, description=description,
