@@ -55,6 +55,9 @@ class Settings:
     log_level: str = "info"
     """DOMOVOY_LOG_LEVEL: debug, info, warning or error."""
 
+    ticket_auto_close_days: int = 3
+    """TICKET_AUTO_CLOSE_DAYS: days after completion when a ticket the client did not confirm is closed."""
+
     ami_host: str | None = None
     """AMI_HOST: Asterisk Manager Interface host. Unset turns telephony off."""
 
@@ -91,6 +94,7 @@ class Settings:
             port=_port(env, "DOMOVOY_PORT", 8000),
             demo_password=env.get("DOMOVOY_DEMO_PASSWORD") or None,
             log_level=_choice(env, "DOMOVOY_LOG_LEVEL", ("debug", "info", "warning", "error"), "info"),
+            ticket_auto_close_days=_positive(env, "TICKET_AUTO_CLOSE_DAYS", 3),
             ami_host=env.get("AMI_HOST") or None,
             ami_port=_port(env, "AMI_PORT", 5038),
             ami_username=env.get("AMI_USERNAME") or None,
@@ -156,6 +160,15 @@ def _port(env: Mapping[str, str], name: str, default: int) -> int:
         return default
     if not raw.isdigit() or not 0 < int(raw) < 65536:
         raise SettingsError(f"{name}={raw!r} is invalid; use a TCP port number from 1 to 65535.")
+    return int(raw)
+
+
+def _positive(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) == 0:
+        raise SettingsError(f"{name}={raw!r} is invalid; use a whole number greater than 0.")
     return int(raw)
 
 

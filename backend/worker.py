@@ -28,10 +28,35 @@ class WorkerContext:
         self.relay: OutboxRelay | None = None
 
 
+DEADLINE_CHECK_INTERVAL = 30.0  # seconds between deadline-breach and auto-close runs
+
+
 def worker_jobs(context: WorkerContext) -> list:
     """Return the coroutines of every background job; areas add theirs here."""
     context.relay = OutboxRelay(context.session_factory, context.database_url, context.publish)
-    return [context.relay.run()]
+    return [context.relay.run(), periodic("ticket_deadlines", DEADLINE_CHECK_INTERVAL, _ticket_deadlines, context)]
+
+
+async def periodic(name: str, interval: float, job, context: WorkerContext) -> None:
+    """Run `job(context)` every `interval` seconds; a failed run is logged and the next one still runs."""
+    while True:
+        try:
+            await job(context)
+        except Exception:  # noqa: BLE001 - one failed run must not stop the schedule
+            log.exception("job_failed", job=name)
+        await asyncio.sleep(interval)
+
+
+async def _ticket_deadlines(context: WorkerContext) -> None:
+    from backend.db.base import utcnow
+    from backend.domain.tickets.jobs import do_close_completed, do_flag_breaches
+
+    async with context.session_factory() as session:
+        breached = await do_flag_breaches(session, utcnow())
+        closed = await do_close_completed(session, utcnow(), context.settings.ticket_auto_close_days)
+        await session.commit()
+    if breached or closed:
+        log.info("ticket_deadlines_checked", breached=breached, closed=closed)
 
 
 async def run_worker(settings: Settings, database_url: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from backend.domain.errors import DomainError
 from backend.domain.tickets.models import Status
-from backend.i18n import N_
+from backend.i18n import N_, gettext
 
 S = Status
 
@@ -39,7 +39,8 @@ def check_transition(current: str, target: str) -> None:
                           status=target)
     if target not in ALLOWED[current]:
         raise DomainError("transition_not_allowed", "A ticket cannot go from «{current}» to «{target}».",
-                          field="status", value=target, current=STATUS_TITLES[current], target=STATUS_TITLES[target])
+                          field="status", value=target, current=gettext(STATUS_TITLES[current]),
+                          target=gettext(STATUS_TITLES[target]))
 
 
 def is_reopen(current: str, target: str) -> bool:
