@@ -93,3 +93,62 @@ async def client(db, database_url, settings) -> AsyncGenerator[AsyncTestClient, 
 @pytest.fixture
 def factory(db) -> factories.Factory:
     return factories.Factory(db)
+
+
+E2E_DATABASE = f"domovoy_e2e_{os.getpid()}"
+DEMO_PASSWORD = "demo-password-e2e"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+async def e2e_database_url() -> str:
+    """A database with the demo data (real buildings, staff in every role), shared by browser tests."""
+    from backend.demo import seed_demo
+
+    server_url = postgres_server_url()
+    url = _recreate_database(server_url, E2E_DATABASE)
+    upgrade(url)
+    engine = create_engine(url)
+    async with create_session_factory(engine)() as session:
+        await seed_demo(session, DEMO_PASSWORD)
+    await engine.dispose()
+    yield url
+    drop_database(server_url, E2E_DATABASE)
+
+
+@pytest.fixture(scope="session")
+async def live_server(e2e_database_url, settings):
+    """The whole app (web and worker) serving the demo database on a free port."""
+    from tests.live import LiveServer
+
+    server = await LiveServer(settings, e2e_database_url).start()
+    await server.relay_active()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture(scope="session")
+async def browser():
+    """Debian's Chromium driven by Playwright; the tests are skipped on a machine without it."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        await chromium.close()
+
+
+async def signed_in_page(browser, live_server, login: str, **context_options):
+    """A new browser page signed in as a demo user through the sign-in form."""
+    context = await browser.new_context(locale="ru-RU", **context_options)
+    page = await context.new_page()
+    await page.goto(f"{live_server.base_url}/login")
+    await page.fill("input[name=login]", login)
+    await page.fill("input[name=password]", DEMO_PASSWORD)
+    await page.click("button[type=submit]")
+    await page.wait_for_load_state("networkidle")
+    return page
