@@ -21,7 +21,7 @@ run: install
 	$(VENV)/bin/domovoy run
 
 test: install
-	$(PYTHON) -m tests.services -- $(PYTHON) -m pytest $(PYTEST_ARGS)
+	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
 bench: install
 	$(PYTHON) -m bench.all
