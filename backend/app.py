@@ -38,7 +38,6 @@ async def provide_db(state: State) -> AsyncGenerator[AsyncSession, None]:
 def route_handlers() -> list:
     from backend.api.buildings import BuildingsApi
     from backend.api.health import health_check, readiness_check
-    from backend.api.passes import PassesApi
     from frontend.pages.admin import UsersAdminController
     from frontend.pages.auth import AuthController
     from frontend.pages.buildings import BuildingsController
@@ -48,7 +47,7 @@ def route_handlers() -> list:
     from frontend.pages.board import BoardController
 
     return [health_check, readiness_check, live_events, AuthController, BuildingsController, UsersAdminController,
-            BuildingsApi, TicketsApi, list_categories, BoardController, PassesApi, create_static_files_router(path="/static", directories=[STATIC_DIR]), *vendor_routers()]
+            BuildingsApi, TicketsApi, list_categories, BoardController, create_static_files_router(path="/static", directories=[STATIC_DIR]), *vendor_routers()]
 
 
 def create_app(settings: Settings, database_url: str, *, with_worker: bool = False) -> Litestar:
