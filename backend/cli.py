@@ -13,6 +13,12 @@ DEMO_LOGINS = ("admin", "dispatcher", "technician", "guard", "concierge", "manag
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["ami-replay"]:
+        # The simulator parses its own options; argparse's REMAINDER would reject "--listen".
+        from backend.telephony.simulator import main as simulator_main
+
+        return simulator_main(argv[1:]) or 0
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
@@ -51,10 +57,8 @@ def _parser() -> argparse.ArgumentParser:
     create_token.add_argument("login")
     create_token.add_argument("--name", default="cli", help="what the token is for")
 
-    replay = commands.add_parser("ami-replay", help="serve an AMI simulator that replays captured events",
-                                 add_help=False)
-    replay.add_argument("rest", nargs=argparse.REMAINDER)
-    replay.set_defaults(handler=_ami_replay)
+    commands.add_parser("ami-replay", help="serve an AMI simulator that replays captured events "
+                        "(--listen HOST:PORT FILE...)")
     return parser
 
 
@@ -134,12 +138,6 @@ def _create_token(args) -> int:
     from backend.admin_cli import create_token
 
     return create_token(args.login, args.name)
-
-
-def _ami_replay(args) -> int:
-    from backend.telephony.simulator import main as simulator_main
-
-    return simulator_main(args.rest) or 0
 
 
 if __name__ == "__main__":
