@@ -10,6 +10,7 @@ where the stream stands. Closing codes: 4401 not signed in, 4403 a building outs
 from __future__ import annotations
 
 import asyncio
+from functools import lru_cache
 
 import structlog
 from litestar import WebSocket, websocket
@@ -80,10 +81,10 @@ async def _stream(socket: WebSocket, channels: ChannelsPlugin, principal: Princi
         receiver = asyncio.create_task(_drain_client(socket))
         try:
             async for raw in _until_done(subscriber.iter_events(), receiver):
-                envelope = decode_envelope(raw)
+                envelope, text = _decoded(raw)
                 if envelope.id <= last_sent or not visible_to(envelope, principal, building_ids):
                     continue
-                await socket.send_data(_public_json(envelope))
+                await socket.send_data(text)
                 last_sent = envelope.id
         except WebSocketDisconnect:
             pass
@@ -104,6 +105,14 @@ async def _send_backlog(socket: WebSocket, principal: Principal, building_ids: s
         await socket.send_data(_public_json(envelope))
     last_replayed = missed[-1].id if missed else (after or 0)
     return max(current, last_replayed) if after is None else last_replayed
+
+
+@lru_cache(maxsize=1024)
+def _decoded(raw: bytes) -> tuple[Envelope, str]:
+    """Decode a published event once per process, not once per connection: every socket of this
+    process receives the same bytes."""
+    envelope = decode_envelope(raw)
+    return envelope, _public_json(envelope)
 
 
 def _public_json(envelope: Envelope) -> str:

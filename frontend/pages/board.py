@@ -8,7 +8,7 @@ import msgspec
 from litestar import Controller, Request, get
 from litestar.response import Template
 
-from backend.domain.buildings.queries import list_buildings
+from backend.domain.buildings.queries import building_choices
 from backend.domain.staff.roles import Permission
 from backend.domain.tickets import queries
 from backend.domain.tickets.detail import ticket_detail
@@ -52,7 +52,7 @@ class BoardController(Controller):
                 "can_manage": Permission.TICKETS_MANAGE in principal.permissions,
                 "can_create": Permission.TICKETS_CREATE in principal.permissions,
             }).decode().replace("</", "<\\/"),  # keeps "</script>" in a description from ending the tag
-            "buildings": await list_buildings(db, principal), "categories": await queries.categories(db),
+            "buildings": await building_choices(db, principal), "categories": await queries.categories(db),
             "priorities": PRIORITY_TITLES, "channels": CHANNEL_TITLES, "filter": flt,
             "idempotency_key": uuid.uuid4().hex,
         }

@@ -133,3 +133,15 @@ async def find_premises(session: AsyncSession, principal: Principal, building_id
              .order_by((func.upper(Premise.label) != prefix), func.length(Premise.label), Premise.label).limit(limit))
     return [PremiseChoice(id=pid, label=label, kind=kind, entrance_number=entrance, floor_number=floor)
             for pid, label, kind, entrance, floor in (await session.execute(query)).all()]
+
+
+class BuildingChoice(msgspec.Struct):
+    id: int
+    address: str
+
+
+async def building_choices(session: AsyncSession, principal: Principal) -> list[BuildingChoice]:
+    """Ids and addresses of the user's buildings, for pickers and filters."""
+    rows = await session.execute(select(Building.id, Building.address).where(scope_filter(principal, Building.id))
+                                 .order_by(Building.address))
+    return [BuildingChoice(id=building_id, address=address) for building_id, address in rows.all()]

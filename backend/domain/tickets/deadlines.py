@@ -62,12 +62,3 @@ def shift_deadlines_after_hold(ticket: Ticket, building: Building, hold_started:
     if ticket.resolution_due_at is not None:
         ticket.resolution_due_at = calendar.add(ticket.resolution_due_at, paused)
     return int(paused.total_seconds() // 60)
-
-
-def is_overdue(ticket: Ticket, now: datetime) -> bool:
-    """Open and past a deadline; a ticket on hold is never overdue because its clocks are stopped."""
-    if ticket.status not in ("new", "assigned", "in_progress"):
-        return False
-    response_late = ticket.responded_at is None and ticket.response_due_at is not None and ticket.response_due_at < now
-    resolution_late = ticket.resolution_due_at is not None and ticket.resolution_due_at < now
-    return response_late or resolution_late

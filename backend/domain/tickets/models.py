@@ -6,8 +6,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import (BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, Numeric, Sequence,
-                        String, Text, UniqueConstraint, text)
+from sqlalchemy import (BigInteger, Boolean, CheckConstraint, Computed, ForeignKey, Index, Integer, Numeric,
+                        Sequence, SmallInteger, String, Text, UniqueConstraint, text)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -45,6 +45,10 @@ class Priority:
 
     ALL = (EMERGENCY, URGENT, NORMAL, PLANNED)
     RANK = {EMERGENCY: 0, URGENT: 1, NORMAL: 2, PLANNED: 3}
+
+
+PRIORITY_RANK_SQL = ("CASE priority WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 WHEN 'normal' THEN 2 "
+                     "ELSE 3 END")
 
 
 class Channel:
@@ -104,6 +108,8 @@ class Ticket(CreatedAt, Base):
     channel: Mapped[str] = mapped_column(String(16))
     category_id: Mapped[int] = mapped_column(ForeignKey("service_categories.id", ondelete="RESTRICT"))
     priority: Mapped[str] = mapped_column(String(16))
+    priority_rank: Mapped[int] = mapped_column(SmallInteger, Computed(PRIORITY_RANK_SQL, persisted=True))
+    """0 for emergency … 3 for planned, so that queues sort by urgency through an index."""
     status: Mapped[str] = mapped_column(String(16), default=Status.NEW)
     description: Mapped[str] = mapped_column(Text)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
@@ -144,6 +150,12 @@ class Ticket(CreatedAt, Base):
         Index("ix_tickets_open_category", "building_id", "category_id", postgresql_where=text(
             "status IN ('new', 'assigned', 'in_progress', 'on_hold')")),
         Index("ix_tickets_created_at", "created_at"),
+        Index("ix_tickets_queue", "status", "priority_rank", text("created_at DESC"), postgresql_where=text(
+            "status IN ('new', 'assigned', 'in_progress', 'on_hold')")),
+        Index("ix_tickets_resolution_due", "resolution_due_at", postgresql_where=text(
+            "status IN ('new', 'assigned', 'in_progress')")),
+        Index("ix_tickets_response_due", "response_due_at", postgresql_where=text(
+            "responded_at IS NULL AND status IN ('new', 'assigned', 'in_progress')")),
     )
 
 

@@ -6,7 +6,7 @@ import base64
 from datetime import datetime
 
 import msgspec
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.base import utcnow
@@ -17,7 +17,7 @@ from backend.domain.staff.roles import Permission, Role
 from backend.domain.tickets.models import Priority, ServiceCategory, Status, Ticket, TimelineEntry
 from backend.domain.tickets.rows import TicketRow, row_query, to_row
 
-BOARD_QUEUE_LIMIT = 200  # rows per queue on the board; counters always count all
+BOARD_QUEUE_LIMIT = 50  # rows per queue on the board; counters always count all
 MAX_PAGE = 200
 
 
@@ -40,7 +40,14 @@ def _overdue_clause(now: datetime):
 
 
 def _filtered(principal: Principal, flt: TicketFilter, now: datetime):
-    query = row_query().where(scope_filter(principal, Ticket.building_id))
+    query = _narrow(row_query().where(scope_filter(principal, Ticket.building_id)), flt)
+    if flt.overdue is not None:
+        query = query.where(_overdue_clause(now) if flt.overdue else ~_overdue_clause(now))
+    return query
+
+
+def _narrow(query, flt: TicketFilter):
+    """Apply the filter's plain column conditions (everything except `overdue`)."""
     if flt.building_ids:
         query = query.where(Ticket.building_id.in_(flt.building_ids))
     if flt.statuses:
@@ -50,8 +57,6 @@ def _filtered(principal: Principal, flt: TicketFilter, now: datetime):
                           (Ticket.premise_id, flt.premise_id)):
         if value is not None:
             query = query.where(column == value)
-    if flt.overdue is not None:
-        query = query.where(_overdue_clause(now) if flt.overdue else ~_overdue_clause(now))
     if flt.created_from is not None:
         query = query.where(Ticket.created_at >= flt.created_from)
     if flt.created_to is not None:
@@ -68,29 +73,39 @@ BOARD_QUEUES = ("new", "assigned", "in_progress", "on_hold", "overdue")
 
 
 async def board_queues(session: AsyncSession, principal: Principal, flt: TicketFilter) -> BoardQueues:
-    """Open tickets split into the board's queues; overdue tickets go to the overdue queue only."""
+    """The first rows of each board queue and the full counts; overdue tickets go to the overdue queue only.
+
+    One UNION ALL query reads at most BOARD_QUEUE_LIMIT rows per queue, most urgent and newest first,
+    so the page stays fast however many tickets are open.
+    """
     check_permission(principal, Permission.TICKETS_VIEW)
     now = utcnow()
     base = msgspec.structs.replace(flt, statuses=list(Status.OPEN))
-    query = (_filtered(principal, base, now)
-             .order_by(func.array_position(list(Priority.ALL), Ticket.priority), Ticket.created_at.desc()))
-    rows = [to_row(record, now) for record in (await session.execute(query.limit(BOARD_QUEUE_LIMIT * 5))).all()]
+    overdue = _overdue_clause(now)
+    in_scope = _narrow(select(Ticket.id).where(scope_filter(principal, Ticket.building_id)), base)
+    parts = [in_scope.where(Ticket.status == status, ~overdue) for status in ("new", "assigned", "in_progress")]
+    parts += [in_scope.where(Ticket.status == Status.ON_HOLD), in_scope.where(overdue)]
+    first_rows = union_all(*[part.order_by(Ticket.priority_rank, Ticket.created_at.desc()).limit(BOARD_QUEUE_LIMIT)
+                             .subquery().select() for part in parts])
+    ids = (await session.scalars(first_rows)).all()
+    records = (await session.execute(row_query().where(Ticket.id.in_(ids)))).all() if ids else []
+    rows = sorted((to_row(record, now) for record in records),
+                  key=lambda row: (Priority.RANK[row.priority], -row.created_at.timestamp()))
     queues: dict[str, list[TicketRow]] = {name: [] for name in BOARD_QUEUES}
     for row in rows:
         queues["overdue" if row.is_overdue else row.status].append(row)
-    counts = await _queue_counts(session, principal, base, now)
-    return BoardQueues(queues={name: items[:BOARD_QUEUE_LIMIT] for name, items in queues.items()}, counts=counts)
+    return BoardQueues(queues=queues, counts=await _queue_counts(session, principal, base, now))
 
 
 async def _queue_counts(session: AsyncSession, principal: Principal, flt: TicketFilter, now: datetime) -> dict[str, int]:
     overdue = _overdue_clause(now)
-    filtered = _filtered(principal, flt, now).subquery()
-    query = select(func.count().filter(~overdue), func.count().filter(overdue), Ticket.status) \
-        .select_from(Ticket).where(Ticket.id.in_(select(filtered.c.id))).group_by(Ticket.status)
+    query = (select(Ticket.status, overdue.label("late"), func.count())
+             .where(scope_filter(principal, Ticket.building_id), Ticket.status.in_(Status.OPEN))
+             .group_by(Ticket.status, "late"))
+    query = _narrow(query, flt)
     counts = {name: 0 for name in BOARD_QUEUES}
-    for on_time, late, status in (await session.execute(query)).all():
-        counts[status] += on_time
-        counts["overdue"] += late
+    for status, late, count in (await session.execute(query)).all():
+        counts["overdue" if late else status] += count
     return counts
 
 

@@ -12,7 +12,6 @@ from sqlalchemy.orm import aliased
 from backend.db.base import utcnow
 from backend.domain.buildings.models import Building, Entrance, Floor, Premise
 from backend.domain.staff.models import User
-from backend.domain.tickets.deadlines import is_overdue
 from backend.domain.tickets.models import ServiceCategory, Ticket
 
 DESCRIPTION_PREVIEW = 160  # characters of the description carried in rows and events
@@ -50,10 +49,20 @@ class TicketRow(msgspec.Struct):
 Assignee = aliased(User)
 PremiseEntrance = aliased(Entrance)
 
+# Plain columns instead of the Ticket entity: building hundreds of rows skips ORM identity tracking.
+ROW_COLUMNS = (
+    Ticket.id, Ticket.number, Ticket.building_id, Building.address.label("building_address"),
+    Building.time_zone.label("building_time_zone"), PremiseEntrance.number.label("entrance_number"),
+    Ticket.premise_id, Premise.label.label("premise_label"), Ticket.client_id, Ticket.channel, Ticket.category_id,
+    ServiceCategory.name.label("category_name"), Ticket.priority, Ticket.status, Ticket.description,
+    Ticket.assignee_id, Assignee.full_name.label("assignee_name"), Ticket.responsible_id, Ticket.parent_id,
+    Ticket.created_at, Ticket.updated_at, Ticket.response_due_at, Ticket.resolution_due_at, Ticket.hold_until,
+    Ticket.version, Ticket.responded_at,
+)
+
 
 def row_query() -> Select:
-    return (select(Ticket, Building.address, Building.time_zone, ServiceCategory.name, Premise.label, PremiseEntrance.number,
-                   Assignee.full_name)
+    return (select(*ROW_COLUMNS)
             .join(Building, Building.id == Ticket.building_id)
             .join(ServiceCategory, ServiceCategory.id == Ticket.category_id)
             .outerjoin(Premise, Premise.id == Ticket.premise_id)
@@ -63,19 +72,22 @@ def row_query() -> Select:
 
 
 def to_row(record, now: datetime | None = None) -> TicketRow:
-    ticket, address, time_zone, category_name, premise_label, entrance_number, assignee_name = record
-    description = ticket.description
+    fields = dict(record._mapping)
+    responded_at = fields.pop("responded_at")
+    description = fields["description"]
     if len(description) > DESCRIPTION_PREVIEW:
-        description = description[:DESCRIPTION_PREVIEW - 1] + "…"
-    return TicketRow(
-        id=ticket.id, number=ticket.number, building_id=ticket.building_id, building_address=address, building_time_zone=time_zone,
-        entrance_number=entrance_number, premise_id=ticket.premise_id, premise_label=premise_label,
-        client_id=ticket.client_id, channel=ticket.channel, category_id=ticket.category_id,
-        category_name=category_name, priority=ticket.priority, status=ticket.status, description=description,
-        assignee_id=ticket.assignee_id, assignee_name=assignee_name, responsible_id=ticket.responsible_id,
-        parent_id=ticket.parent_id, created_at=ticket.created_at, updated_at=ticket.updated_at,
-        response_due_at=ticket.response_due_at, resolution_due_at=ticket.resolution_due_at,
-        hold_until=ticket.hold_until, is_overdue=is_overdue(ticket, now or utcnow()), version=ticket.version)
+        fields["description"] = description[:DESCRIPTION_PREVIEW - 1] + "…"
+    overdue = _is_overdue(fields["status"], responded_at, fields["response_due_at"], fields["resolution_due_at"],
+                          now or utcnow())
+    return TicketRow(**fields, is_overdue=overdue)
+
+
+def _is_overdue(status: str, responded_at, response_due_at, resolution_due_at, now: datetime) -> bool:
+    """Open and past a deadline; a ticket on hold is never overdue because its clocks are stopped."""
+    if status not in ("new", "assigned", "in_progress"):
+        return False
+    response_late = responded_at is None and response_due_at is not None and response_due_at < now
+    return response_late or (resolution_due_at is not None and resolution_due_at < now)
 
 
 async def load_row(session: AsyncSession, ticket_id: int) -> TicketRow:

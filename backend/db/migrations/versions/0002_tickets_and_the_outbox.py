@@ -71,6 +71,7 @@ def upgrade() -> None:
     sa.Column('channel', sa.String(length=16), nullable=False),
     sa.Column('category_id', sa.Integer(), nullable=False),
     sa.Column('priority', sa.String(length=16), nullable=False),
+    sa.Column('priority_rank', sa.SmallInteger(), sa.Computed("CASE priority WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END", persisted=True), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('description', sa.Text(), nullable=False),
     sa.Column('assignee_id', sa.Integer(), nullable=True),
@@ -114,6 +115,9 @@ def upgrade() -> None:
     op.create_index(op.f('ix_tickets_assignee_id'), 'tickets', ['assignee_id'], unique=False)
     op.create_index('ix_tickets_board', 'tickets', ['building_id', 'status', 'created_at'], unique=False)
     op.create_index(op.f('ix_tickets_client_id'), 'tickets', ['client_id'], unique=False)
+    op.create_index('ix_tickets_queue', 'tickets', ['status', 'priority_rank', sa.text('created_at DESC')], unique=False, postgresql_where=sa.text("status IN ('new', 'assigned', 'in_progress', 'on_hold')"))
+    op.create_index('ix_tickets_resolution_due', 'tickets', ['resolution_due_at'], unique=False, postgresql_where=sa.text("status IN ('new', 'assigned', 'in_progress')"))
+    op.create_index('ix_tickets_response_due', 'tickets', ['response_due_at'], unique=False, postgresql_where=sa.text("responded_at IS NULL AND status IN ('new', 'assigned', 'in_progress')"))
     op.create_index('ix_tickets_created_at', 'tickets', ['created_at'], unique=False)
     op.create_index('ix_tickets_open_category', 'tickets', ['building_id', 'category_id'], unique=False, postgresql_where=sa.text("status IN ('new', 'assigned', 'in_progress', 'on_hold')"))
     op.create_index(op.f('ix_tickets_parent_id'), 'tickets', ['parent_id'], unique=False)
@@ -166,6 +170,9 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_tickets_premise_id'), table_name='tickets')
     op.drop_index(op.f('ix_tickets_parent_id'), table_name='tickets')
     op.drop_index('ix_tickets_open_category', table_name='tickets', postgresql_where=sa.text("status IN ('new', 'assigned', 'in_progress', 'on_hold')"))
+    op.drop_index('ix_tickets_queue', table_name='tickets', postgresql_where=sa.text("status IN ('new', 'assigned', 'in_progress', 'on_hold')"))
+    op.drop_index('ix_tickets_resolution_due', table_name='tickets', postgresql_where=sa.text("status IN ('new', 'assigned', 'in_progress')"))
+    op.drop_index('ix_tickets_response_due', table_name='tickets', postgresql_where=sa.text("responded_at IS NULL AND status IN ('new', 'assigned', 'in_progress')"))
     op.drop_index('ix_tickets_created_at', table_name='tickets')
     op.drop_index(op.f('ix_tickets_client_id'), table_name='tickets')
     op.drop_index('ix_tickets_board', table_name='tickets')
