@@ -90,6 +90,8 @@ async def do_create_ticket(session: AsyncSession, principal: Principal, data: Ne
                  priority=ticket.priority)
     if ticket.assignee_id:
         add_timeline(session, ticket, principal.user_id, "assigned", to_value=ticket.assignee_id)
+        emit(session, "notification.assigned", {"ticket_id": ticket.id, "number": ticket.number},
+             user_id=ticket.assignee_id)
     await emit_ticket(session, ticket, "ticket.created")
     log.info("ticket_created", ticket_id=ticket.id, building_id=ticket.building_id, priority=ticket.priority)
     return ticket, True
