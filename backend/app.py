@@ -45,9 +45,13 @@ def route_handlers() -> list:
     from backend.api.tickets import TicketsApi, list_categories
     from backend.realtime.ws import live_events
     from frontend.pages.board import BoardController
+    from backend.api.ticket_work import TicketWorkApi
+    from mobile.pages import mobile_routes
+    from backend.api.reports import ReportsApi
 
     return [health_check, readiness_check, live_events, AuthController, BuildingsController, UsersAdminController,
-            BuildingsApi, TicketsApi, list_categories, BoardController, create_static_files_router(path="/static", directories=[STATIC_DIR]), *vendor_routers()]
+            BuildingsApi, TicketsApi, list_categories, BoardController,
+            TicketWorkApi, *mobile_routes(), ReportsApi, create_static_files_router(path="/static", directories=[STATIC_DIR]), *vendor_routers()]
 
 
 def create_app(settings: Settings, database_url: str, *, with_worker: bool = False) -> Litestar:

@@ -70,6 +70,26 @@ class Settings:
     ami_secret: str | None = field(default=None, repr=False)
     """AMI_SECRET: that user's secret."""
 
+    ami_originate_channel: str = "PJSIP/{extension}"
+    """AMI_ORIGINATE_CHANNEL: the channel that click-to-call rings first; `{extension}` is the user's
+    extension. Use `SIP/{extension}` for chan_sip phones."""
+
+    ami_originate_context: str = "from-internal"
+    """AMI_ORIGINATE_CONTEXT: dialplan context in which click-to-call dials the client's number, given in
+    E.164 (`+79123456789`); the context must accept that form."""
+
+    demo_calls: bool = False
+    """DOMOVOY_DEMO_CALLS: `1` replays sample calls from an AMI simulator started in the worker, so that
+    screen pops appear on the demo dispatchers' boards. Ignored when AMI_HOST is set."""
+
+    vapid_private_key: str | None = field(default=None, repr=False)
+    """VAPID_PRIVATE_KEY: the Web Push signing key (P-256) as PEM or base64url of the raw 32-byte key.
+    Required in production for push notifications; in development a key is generated once and kept
+    in DOMOVOY_DATA_DIR/vapid_private_key.pem. Changing it invalidates every device's subscription."""
+
+    vapid_subject: str = "mailto:admin@localhost"
+    """VAPID_SUBJECT: a `mailto:` or `https:` contact that push services use to reach the operator."""
+
     @property
     def is_production(self) -> bool:
         return self.environment == "production"
@@ -99,6 +119,11 @@ class Settings:
             ami_port=_port(env, "AMI_PORT", 5038),
             ami_username=env.get("AMI_USERNAME") or None,
             ami_secret=env.get("AMI_SECRET") or None,
+            ami_originate_channel=env.get("AMI_ORIGINATE_CHANNEL") or "PJSIP/{extension}",
+            ami_originate_context=env.get("AMI_ORIGINATE_CONTEXT") or "from-internal",
+            demo_calls=_flag(env, "DOMOVOY_DEMO_CALLS"),
+            vapid_private_key=env.get("VAPID_PRIVATE_KEY") or None,
+            vapid_subject=env.get("VAPID_SUBJECT") or "mailto:admin@localhost",
         )
         settings._check_production()
         settings._check_secret_key()
@@ -170,6 +195,15 @@ def _positive(env: Mapping[str, str], name: str, default: int) -> int:
     if not raw.isdigit() or int(raw) == 0:
         raise SettingsError(f"{name}={raw!r} is invalid; use a whole number greater than 0.")
     return int(raw)
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise SettingsError(f"{name}={raw!r} is invalid; use 1 to turn it on or 0 to turn it off.")
 
 
 def _url(env: Mapping[str, str], name: str, schemes: tuple[str, ...]) -> str | None:

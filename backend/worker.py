@@ -8,7 +8,9 @@ import signal
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from analytics.schedule import run_report_jobs
 from backend.db.engine import create_engine, create_session_factory
+from backend.integrations.push_notifications import run_push_dispatcher
 from backend.realtime.channels import create_backend
 from backend.realtime.relay import OutboxRelay, Publish
 from backend.settings import Settings
@@ -34,7 +36,9 @@ DEADLINE_CHECK_INTERVAL = 30.0  # seconds between deadline-breach and auto-close
 def worker_jobs(context: WorkerContext) -> list:
     """Return the coroutines of every background job; areas add theirs here."""
     context.relay = OutboxRelay(context.session_factory, context.database_url, context.publish)
-    return [context.relay.run(), periodic("ticket_deadlines", DEADLINE_CHECK_INTERVAL, _ticket_deadlines, context)]
+    return [context.relay.run(), periodic("ticket_deadlines", DEADLINE_CHECK_INTERVAL, _ticket_deadlines, context),
+            run_push_dispatcher(context.settings, context.session_factory),
+            run_report_jobs(context.database_url)]
 
 
 async def periodic(name: str, interval: float, job, context: WorkerContext) -> None:

@@ -70,3 +70,23 @@ async def default_catalog(session: AsyncSession) -> dict[str, int]:
     await session.commit()
     return {code: category_id for code, category_id in (await session.execute(
         select(ServiceCategory.code, ServiceCategory.id))).all()}
+
+
+async def make_client(session: AsyncSession, *, last_name: str | None = "Образцов", first_name: str | None = "Иван",
+                      patronymic: str | None = "Петрович", phone: str | None = None, premise_id: int | None = None,
+                      role: str = "owner", share: str | None = None, organisation_name: str | None = None,
+                      inn: str | None = None, legal_form: str | None = None):
+    """Create a client through the client actions, optionally with a phone and a relation; commits."""
+    from backend.domain.clients.actions import ClientInput, do_create_client
+    from backend.domain.clients.relations import do_add_relation
+
+    if organisation_name is not None:
+        data = ClientInput(kind="organisation", organisation_name=organisation_name, inn=inn, legal_form=legal_form)
+    else:
+        data = ClientInput(last_name=last_name, first_name=first_name, patronymic=patronymic, inn=inn)
+    client = await do_create_client(session, None, data, phone=phone)
+    if premise_id is not None:
+        await do_add_relation(session, None, client, premise_id, role, share=share,
+                              since="2020-01-01" if role == "tenant" else None)
+    await session.commit()
+    return client

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.web.deps import Db
 from backend.domain.staff.roles import Permission
-from backend.domain.tickets import actions, queries
+from backend.domain.tickets import actions, idempotency, queries
 from backend.domain.tickets.detail import TicketDetail, ticket_detail
 from backend.domain.tickets.rows import TicketRow
 from backend.web.guards import principal_of, requires
@@ -103,9 +103,11 @@ class TicketsApi(Controller):
     @post("/{ticket_id:int}/transition", status_code=200)
     async def transition(self, request: Request, db: Db, ticket_id: int,
                          data: TransitionRequest) -> TicketDetail:
+        """Change the status. A repeat with the same `Idempotency-Key` is not applied again."""
         principal = principal_of(request)
-        await actions.do_transition(db, principal, ticket_id, data.status, version=data.version, reason=data.reason,
-                                    hold_until=data.hold_until, report=data.report)
+        await idempotency.do_transition_once(db, principal, ticket_id, data.status, key=_idempotency_key(request),
+                                             version=data.version, reason=data.reason, hold_until=data.hold_until,
+                                             report=data.report)
         await db.commit()
         return await ticket_detail(db, principal, ticket_id)
 
@@ -117,11 +119,14 @@ class TicketsApi(Controller):
         return await ticket_detail(db, principal, ticket_id)
 
     @post("/{ticket_id:int}/comments", status_code=201)
-    async def comment(self, request: Request, db: Db, ticket_id: int, data: CommentRequest) -> TicketDetail:
+    async def comment(self, request: Request, db: Db, ticket_id: int, data: CommentRequest) -> Response[TicketDetail]:
+        """Add a comment. A repeat with the same `Idempotency-Key` adds nothing and returns status 200."""
         principal = principal_of(request)
-        await actions.do_comment(db, principal, ticket_id, data.text, visible_to_client=data.visible_to_client)
+        _, created = await idempotency.do_comment_once(db, principal, ticket_id, data.text,
+                                                       key=_idempotency_key(request),
+                                                       visible_to_client=data.visible_to_client)
         await db.commit()
-        return await ticket_detail(db, principal, ticket_id)
+        return Response(await ticket_detail(db, principal, ticket_id), status_code=201 if created else 200)
 
     @get("/similar")
     async def similar(self, request: Request, db: Db, building: int, category: int,

@@ -15,7 +15,8 @@ from backend.domain.staff.access import Principal, has_permission
 from backend.domain.staff.roles import ROLE_TITLES_RU, Permission, Role
 from backend.i18n import N_, translations
 
-TEMPLATE_DIRS = [Path(__file__).resolve().parents[2] / "frontend" / "templates"]
+TEMPLATE_DIRS = [Path(__file__).resolve().parents[2] / "frontend" / "templates",
+                 Path(__file__).resolve().parents[2] / "mobile" / "templates"]
 NBSP = "\u00a0"
 DEFAULT_ZONE = ZoneInfo("Europe/Moscow")
 
@@ -24,6 +25,7 @@ NAVIGATION: list[tuple[str, str, Permission]] = [
     ("/board", N_("Board"), Permission.TICKETS_VIEW),
     ("/buildings", N_("Buildings"), Permission.BUILDINGS_VIEW),
     ("/admin/users", N_("Users"), Permission.USERS_MANAGE),
+    ("/m/", N_("Mobile app"), Permission.TICKETS_VIEW),
 ]
 
 
