@@ -67,7 +67,7 @@ async def ticket_queue(session: AsyncSession, principal: Principal, building_id:
     now = utcnow()
     items = []
     for record in (await session.execute(query)).all():
-        row = to_row(record[:-2], now)
+        row = to_row(record, now)
         items.append(QueueItem(row=row, premise=premise_name(record[-2], row.premise_label), accepted=record[-1]))
     return items
 

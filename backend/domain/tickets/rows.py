@@ -71,9 +71,14 @@ def row_query() -> Select:
             .outerjoin(Assignee, Assignee.id == Ticket.assignee_id))
 
 
+ROW_FIELDS = tuple(column.key for column in ROW_COLUMNS if column.key != "responded_at")
+
+
 def to_row(record, now: datetime | None = None) -> TicketRow:
-    fields = dict(record._mapping)
-    responded_at = fields.pop("responded_at")
+    """Build a row from a result of `row_query()`; extra columns added to that query are ignored."""
+    mapping = record._mapping
+    fields = {name: mapping[name] for name in ROW_FIELDS}
+    responded_at = mapping["responded_at"]
     description = fields["description"]
     if len(description) > DESCRIPTION_PREVIEW:
         fields["description"] = description[:DESCRIPTION_PREVIEW - 1] + "…"
