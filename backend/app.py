@@ -38,6 +38,10 @@ async def provide_db(state: State) -> AsyncGenerator[AsyncSession, None]:
 def route_handlers() -> list:
     from backend.api.buildings import BuildingsApi
     from backend.api.health import health_check, readiness_check
+    from backend.api.passes import PassesApi
+    from frontend.pages.passes import PassesController
+    from guard_kiosk.pages import GuardKioskController, kiosk_static_router
+    from guard_kiosk.security import SecurityController
     from frontend.pages.admin import UsersAdminController
     from frontend.pages.auth import AuthController
     from frontend.pages.buildings import BuildingsController
@@ -50,7 +54,7 @@ def route_handlers() -> list:
     from backend.api.reports import ReportsApi
 
     return [health_check, readiness_check, live_events, AuthController, BuildingsController, UsersAdminController,
-            BuildingsApi, TicketsApi, list_categories, BoardController,
+            BuildingsApi, TicketsApi, list_categories, BoardController, PassesApi, PassesController, GuardKioskController, SecurityController, kiosk_static_router(),
             TicketWorkApi, *mobile_routes(), ReportsApi, create_static_files_router(path="/static", directories=[STATIC_DIR]), *vendor_routers()]
 
 

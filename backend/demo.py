@@ -69,6 +69,7 @@ async def seed_demo(session: AsyncSession, password: str | None) -> str:
     clients = await _create_clients(session)
     await session.commit()
     await _create_tickets(session, building_ids)
+    await _create_guard_post(session, building_ids[0])
     log.info("demo_seeded", buildings=len(building_ids), clients=clients)
     return password
 
@@ -181,3 +182,19 @@ async def _create_tickets(session: AsyncSession, building_ids: list[int]) -> Non
         if index % 3 == 1:
             await do_transition(session, principal, ticket.id, "in_progress")
         await session.commit()
+
+
+async def _create_guard_post(session: AsyncSession, building_id: int) -> None:
+    """The demo guard's post at the entrance of the first building, so the kiosk has a post to work."""
+    from backend.domain.guard.posts import do_create_post
+
+    admin = await session.scalar(select(User).where(User.login == "admin"))
+    principal = _principal_of(admin)
+    await do_create_post(session, principal, building_id=building_id, name="Главный вход")
+    await session.commit()
+
+
+def _principal_of(user: User):
+    from backend.domain.staff.actions import principal_of
+
+    return principal_of(user)

@@ -16,7 +16,8 @@ from backend.domain.staff.roles import ROLE_TITLES_RU, Permission, Role
 from backend.i18n import N_, translations
 
 TEMPLATE_DIRS = [Path(__file__).resolve().parents[2] / "frontend" / "templates",
-                 Path(__file__).resolve().parents[2] / "mobile" / "templates"]
+                 Path(__file__).resolve().parents[2] / "mobile" / "templates",
+                 Path(__file__).resolve().parents[2] / "guard_kiosk" / "templates"]
 NBSP = "\u00a0"
 DEFAULT_ZONE = ZoneInfo("Europe/Moscow")
 
@@ -26,6 +27,9 @@ NAVIGATION: list[tuple[str, str, Permission]] = [
     ("/buildings", N_("Buildings"), Permission.BUILDINGS_VIEW),
     ("/admin/users", N_("Users"), Permission.USERS_MANAGE),
     ("/m/", N_("Mobile app"), Permission.TICKETS_VIEW),
+    ("/passes", N_("Passes"), Permission.PASSES_CREATE),
+    ("/guard/", N_("Guard desk"), Permission.PASSES_CHECK),
+    ("/security", N_("Security"), Permission.GUARD_MANAGE),
 ]
 
 

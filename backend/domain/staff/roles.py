@@ -33,6 +33,9 @@ class Permission(StrEnum):
     CALLS_VIEW = "calls.view"
     PASSES_CREATE = "passes.create"
     PASSES_CHECK = "passes.check"
+    """Work a guard post: check passes, mark arrivals and departures, keep shifts and the incident log."""
+    GUARD_MANAGE = "guard.manage"
+    """Set up guard posts and the blocklist; read shifts and the incident log."""
     REPORTS_VIEW = "reports.view"
     AUDIT_VIEW = "audit.view"
 
@@ -49,7 +52,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                              P.PASSES_CREATE, P.PASSES_CHECK}),
     Role.BUILDING_MANAGER: frozenset(_STAFF_BASE | {P.BUILDINGS_EDIT, P.PERSONAL_DATA_VIEW, P.CLIENTS_EDIT,
                                                     P.TICKETS_VIEW, P.TICKETS_CREATE, P.TICKETS_MANAGE,
-                                                    P.CALLS_VIEW, P.PASSES_CREATE, P.REPORTS_VIEW}),
+                                                    P.CALLS_VIEW, P.PASSES_CREATE, P.REPORTS_VIEW,
+                                                    P.GUARD_MANAGE}),
     Role.ACCOUNT_MANAGER: frozenset(_STAFF_BASE | {P.PERSONAL_DATA_VIEW, P.CLIENTS_EDIT, P.TICKETS_VIEW,
                                                    P.TICKETS_CREATE, P.CALLS_VIEW, P.PASSES_CREATE}),
     Role.CUSTOMER_SERVICE: frozenset(_STAFF_BASE | {P.PERSONAL_DATA_VIEW, P.CLIENTS_EDIT, P.TICKETS_VIEW,

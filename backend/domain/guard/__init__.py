@@ -1,0 +1,1 @@
+"""Guard posts, shifts, the incident log and the blocklist."""
