@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.domain.staff.access import Principal
 from backend.realtime.models import OutboxEvent
 
-MAX_REPLAY = 5_000  # events replayed on reconnect; past this the client is told to reload its state
+MAX_REPLAY = 5_000  # events replayed on reconnect; past this the client must reload its state
 
 
 class Envelope(msgspec.Struct):
@@ -38,7 +38,7 @@ decode_envelope = msgspec.json.Decoder(Envelope).decode
 
 
 def visible_to(envelope: Envelope, principal: Principal, building_ids: set[int] | None) -> bool:
-    """Whether this connection may receive the event: the one check live delivery and replay share."""
+    """Decide whether this connection may receive the event; live delivery and replay share this check."""
     if envelope.user_id is not None:
         return envelope.user_id == principal.user_id
     if envelope.building_id is None:

@@ -2,8 +2,8 @@
 
 Query parameters: `after=<event id>` replays what the client missed, then goes live;
 `buildings=1,2` narrows the subscription (each id must be in the user's scope).
-The first message is `{"type": "hello", "id": <latest event id>}` so that a fresh client knows
-where the stream stands. Closing codes: 4401 not signed in, 4403 a building outside scope,
+The first message is `{"type": "hello", "id": <latest event id>}` so that a fresh client can
+reconnect later from that id. Closing codes: 4401 not signed in, 4403 a building outside scope,
 4400 a malformed parameter, 4409 too much to replay (reload state, then reconnect without `after`).
 """
 

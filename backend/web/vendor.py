@@ -13,7 +13,7 @@ from litestar.static_files import create_static_files_router
 ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = ROOT / "node_modules"
 
-# URL name -> folder inside node_modules that holds the files the pages load.
+# URL name -> folder inside node_modules with the files the pages load.
 VENDOR_PACKAGES = {
     "htmx": "htmx.org/dist",
 }

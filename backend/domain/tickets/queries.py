@@ -73,7 +73,7 @@ BOARD_QUEUES = ("new", "assigned", "in_progress", "on_hold", "overdue")
 
 
 async def board_queues(session: AsyncSession, principal: Principal, flt: TicketFilter) -> BoardQueues:
-    """The first rows of each board queue and the full counts; overdue tickets go to the overdue queue only.
+    """Read the first rows of each board queue and the full counts; overdue tickets go to the overdue queue only.
 
     One UNION ALL query reads at most BOARD_QUEUE_LIMIT rows per queue, most urgent and newest first,
     so the page stays fast however many tickets are open.
