@@ -47,15 +47,25 @@ def route_handlers() -> list:
     from frontend.pages.buildings import BuildingsController
 
     from backend.api.tickets import TicketsApi, list_categories
+    from backend.api.calls import CallbacksApi, CallsApi
+    from frontend.pages.calls import CallsController
     from backend.realtime.ws import live_events
     from frontend.pages.board import BoardController
+    from backend.api.clients import ClientsApi
+    from backend.api.search import search_api
+    from frontend.pages.clients import ClientsController
+    from frontend.pages.unit_map import UnitMapController
     from backend.api.ticket_work import TicketWorkApi
     from mobile.pages import mobile_routes
     from backend.api.reports import ReportsApi
+    from frontend.pages.reports import ReportsController
+    from frontend.pages.ticket_list import TicketListController
 
     return [health_check, readiness_check, live_events, AuthController, BuildingsController, UsersAdminController,
+            CallsApi, CallbacksApi, CallsController,
+            ReportsController, TicketListController,
             BuildingsApi, TicketsApi, list_categories, BoardController, PassesApi, PassesController, GuardKioskController, SecurityController, kiosk_static_router(),
-            TicketWorkApi, *mobile_routes(), ReportsApi, create_static_files_router(path="/static", directories=[STATIC_DIR]), *vendor_routers()]
+            TicketWorkApi, *mobile_routes(), ClientsController, UnitMapController, ClientsApi, search_api, ReportsApi, create_static_files_router(path="/static", directories=[STATIC_DIR]), *vendor_routers()]
 
 
 def create_app(settings: Settings, database_url: str, *, with_worker: bool = False) -> Litestar:

@@ -14,6 +14,7 @@ from backend.integrations.push_notifications import run_push_dispatcher
 from backend.realtime.channels import create_backend
 from backend.realtime.relay import OutboxRelay, Publish
 from backend.settings import Settings
+from backend.telephony.job import run_telephony
 
 log = structlog.get_logger(__name__)
 
@@ -37,6 +38,7 @@ def worker_jobs(context: WorkerContext) -> list:
     """Return the coroutines of every background job; areas add theirs here."""
     context.relay = OutboxRelay(context.session_factory, context.database_url, context.publish)
     return [context.relay.run(), periodic("ticket_deadlines", DEADLINE_CHECK_INTERVAL, _ticket_deadlines, context),
+            run_telephony(context.settings, context.session_factory, context.database_url),
             run_push_dispatcher(context.settings, context.session_factory),
             run_report_jobs(context.database_url)]
 

@@ -30,6 +30,10 @@ NAVIGATION: list[tuple[str, str, Permission]] = [
     ("/passes", N_("Passes"), Permission.PASSES_CREATE),
     ("/guard/", N_("Guard desk"), Permission.PASSES_CHECK),
     ("/security", N_("Security"), Permission.GUARD_MANAGE),
+    ("/clients", N_("Clients"), Permission.PERSONAL_DATA_VIEW),
+    ("/calls", N_("Calls"), Permission.CALLS_VIEW),
+    ("/tickets", N_("Tickets"), Permission.TICKETS_VIEW),
+    ("/reports", N_("Reports"), Permission.REPORTS_VIEW),
 ]
 
 
@@ -74,8 +78,10 @@ def configure_environment(engine: JinjaTemplateEngine) -> None:
     environment.install_gettext_translations(translations(), newstyle=True)
     environment.filters.update(datetime=format_datetime, date=format_date, number=format_number,
                                money=format_money, role_title=role_title)
+    from frontend.pages.calls import DIRECTION_TITLES, OUTCOME_TITLES
+
     environment.globals.update(navigation_for=navigation_for, has_permission=has_permission,
-                               Permission=Permission)
+                               Permission=Permission, call_directions=DIRECTION_TITLES, call_outcomes=OUTCOME_TITLES)
 
 
 def template_config() -> TemplateConfig:

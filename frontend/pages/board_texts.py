@@ -28,4 +28,5 @@ def board_texts() -> dict[str, str]:
         "entrance": _("entr."),
         "premise": _("prem."),
         "common_area": _("common area"),
+        "premise_not_found": _("Premise «{label}» is not in this building. Pick one from the list or clear the field."),
     }

@@ -41,6 +41,14 @@ export function setUpCreateForm({ api, texts, data }) {
     if (event.altKey && event.key.toLowerCase() === "n") open();
   });
   window.addEventListener("domovoy:create-ticket", (event) => open(event.detail));
+  // `/board#call=<id>[&client=<id>][&premise=<id>]`: a screen pop on another page asked for a ticket.
+  const fromCall = new URLSearchParams(location.hash.slice(1));
+  if (fromCall.has("call")) {
+    history.replaceState(null, "", location.pathname + location.search);
+    const choice = new URLSearchParams([...fromCall].filter(([name]) => name === "client" || name === "premise"));
+    api("GET", `/api/v1/calls/${encodeURIComponent(fromCall.get("call"))}?${choice}`)
+      .then((call) => open(call.prefill), () => open({ call_id: fromCall.get("call"), channel: "phone" }));
+  }
 
   const premiseOptions = document.getElementById("premise-options");
   const findPremises = debounce(async () => {
@@ -118,8 +126,15 @@ export function setUpCreateForm({ api, texts, data }) {
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    submit.disabled = true;
     error.hidden = true;
+    const label = form.premise_label.value.trim();
+    if (label && !form.premise_id.value) {
+      error.textContent = texts.premise_not_found.replace("{label}", label);
+      error.hidden = false;
+      form.premise_label.focus();
+      return;
+    }
+    submit.disabled = true;
     try {
       const ticket = await api("POST", "/api/v1/tickets", payload(form), { "Idempotency-Key": form.idempotency_key.value });
       dialog.close();
