@@ -162,7 +162,7 @@ DEMO_TICKETS = [
 async def _create_tickets(session: AsyncSession, building_ids: list[int]) -> None:
     """A few open tickets per busy building, created through the same action as the board's form."""
     from backend.domain.staff.access import Principal
-    from backend.domain.tickets.actions import NewTicket, do_create_ticket, do_transition
+    from backend.domain.tickets.actions import NewTicket, do_assign, do_create_ticket, do_transition
     from backend.domain.tickets.catalog import ensure_default_catalog
     from backend.domain.tickets.models import ServiceCategory
 
@@ -180,6 +180,8 @@ async def _create_tickets(session: AsyncSession, building_ids: list[int]) -> Non
             building_id=building_id, premise_id=premise_id, category_id=categories[code], priority=priority,
             channel="phone", description=description))
         if index % 3 == 1:
+            technician = await session.scalar(select(User.id).where(User.login == "technician"))
+            await do_assign(session, principal, ticket.id, technician)
             await do_transition(session, principal, ticket.id, "in_progress")
         await session.commit()
 

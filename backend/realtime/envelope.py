@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, false, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.domain.staff.access import Principal
+from backend.domain.staff.roles import Permission
 from backend.realtime.models import OutboxEvent
 
 MAX_REPLAY = 5_000  # events replayed on reconnect; past this the client must reload its state
@@ -37,15 +38,47 @@ encode_envelope = msgspec.json.Encoder().encode
 decode_envelope = msgspec.json.Decoder(Envelope).decode
 
 
+# Event type prefix -> permissions, any of which lets a user receive events of that kind; the same
+# permissions guard the REST endpoints that show those records. Unknown prefixes reach nobody.
+EVENT_PERMISSIONS: dict[str, frozenset[Permission]] = {
+    "ticket": frozenset({Permission.TICKETS_VIEW}),
+    "pass": frozenset({Permission.PASSES_CHECK, Permission.PASSES_CREATE}),
+    "call": frozenset({Permission.CALLS_VIEW}),
+    "callback": frozenset({Permission.CALLS_VIEW}),
+    "client": frozenset({Permission.PERSONAL_DATA_VIEW}),
+    "premise": frozenset({Permission.BUILDINGS_VIEW}),
+    "building": frozenset({Permission.BUILDINGS_VIEW}),
+    "selection": frozenset({Permission.CLIENTS_EDIT}),
+}
+
+
 def visible_to(envelope: Envelope, principal: Principal, building_ids: set[int] | None) -> bool:
     """Decide whether this connection may receive the event; live delivery and replay share this check."""
     if envelope.user_id is not None:
         return envelope.user_id == principal.user_id
+    if not _permitted(envelope, principal):
+        return False
     if envelope.building_id is None:
         return True
     if building_ids is not None:
         return envelope.building_id in building_ids
     return principal.all_buildings or envelope.building_id in principal.building_ids
+
+
+def _permitted(envelope: Envelope, principal: Principal) -> bool:
+    needed = EVENT_PERMISSIONS.get(envelope.type.split(".", 1)[0])
+    if needed is None or not needed & principal.permissions:
+        return False
+    if envelope.type.startswith("ticket.") and not principal.permissions & {Permission.TICKETS_MANAGE,
+                                                                           Permission.TICKETS_CREATE}:
+        return _concerns_technician(envelope.data, principal.user_id)
+    return True
+
+
+def _concerns_technician(data: dict, user_id: int) -> bool:
+    """A technician receives events of tickets assigned to them, and the one taking a ticket away."""
+    ticket = data.get("ticket") or {}
+    return user_id in (ticket.get("assignee_id"), data.get("previous_assignee_id"))
 
 
 def _replay_filter(principal: Principal, building_ids: set[int] | None) -> ColumnElement[bool]:
@@ -67,7 +100,8 @@ async def replay_after(session: AsyncSession, principal: Principal, building_ids
     events = (await session.scalars(query)).all()
     if len(events) > MAX_REPLAY:
         return None
-    return [envelope_of(event) for event in events]
+    envelopes = (envelope_of(event) for event in events)
+    return [envelope for envelope in envelopes if visible_to(envelope, principal, building_ids)]
 
 
 async def latest_seq(session: AsyncSession) -> int:

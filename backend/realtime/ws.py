@@ -34,25 +34,30 @@ class _BadParameter(Exception):
     pass
 
 
+MAX_ID = 2**63 - 1  # bigint, the type of outbox.seq and every id
+
+
 def _parse_buildings(raw: str | None) -> set[int] | None:
     if not raw:
         return None
-    try:
-        return {int(part) for part in raw.split(",") if part.strip()}
-    except ValueError:
-        raise _BadParameter("buildings") from None
+    parts = [part.strip() for part in raw.split(",") if part.strip()]
+    if not all(part.isdigit() and int(part) <= MAX_ID for part in parts):
+        raise _BadParameter("buildings")
+    return {int(part) for part in parts}
 
 
 def _parse_after(raw: str | None) -> int | None:
     if raw is None or raw == "":
         return None
-    if not raw.isdigit():
+    if not raw.isdigit() or int(raw) > MAX_ID:
         raise _BadParameter("after")
     return int(raw)
 
 
 @websocket("/ws")
 async def live_events(socket: WebSocket, channels: Channels) -> None:
+    # Accept first: a close code can only reach the client on an accepted socket.
+    await socket.accept()
     principal: Principal | None = socket.scope.get("user")
     if principal is None:
         await socket.close(code=CLOSE_UNAUTHENTICATED, reason="not signed in")
@@ -66,7 +71,6 @@ async def live_events(socket: WebSocket, channels: Channels) -> None:
     if building_ids is not None and not all(can_see_building(principal, b) for b in building_ids):
         await socket.close(code=CLOSE_FORBIDDEN, reason="building outside scope")
         return
-    await socket.accept()
     await _stream(socket, channels, principal, building_ids, after)
 
 
@@ -103,8 +107,10 @@ async def _send_backlog(socket: WebSocket, principal: Principal, building_ids: s
     await socket.send_json({"type": "hello", "id": current})
     for envelope in missed:
         await socket.send_data(_public_json(envelope))
-    last_replayed = missed[-1].id if missed else (after or 0)
-    return max(current, last_replayed) if after is None else last_replayed
+    if after is None:
+        return current
+    # An `after` beyond the newest event (a client of a reset database) must not hide later events.
+    return missed[-1].id if missed else min(after, current)
 
 
 @lru_cache(maxsize=1024)

@@ -28,5 +28,6 @@ def board_texts() -> dict[str, str]:
         "entrance": _("entr."),
         "premise": _("prem."),
         "common_area": _("common area"),
+        "building_missing": _("Choose the building."),
         "premise_not_found": _("Premise «{label}» is not in this building. Pick one from the list or clear the field."),
     }

@@ -53,6 +53,12 @@ export function setUpCreateForm({ api, texts, data }) {
   const premiseOptions = document.getElementById("premise-options");
   const findPremises = debounce(async () => {
     const building = form.building_id.value;
+    if (!form.building_id.value) {
+      error.textContent = texts.building_missing;
+      error.hidden = false;
+      form.building_id.focus();
+      return;
+    }
     const label = form.premise_label.value.trim();
     form.premise_id.value = "";
     if (!building || !label) return;

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
+from backend.db.base import utcnow
 from tests.mobile.conftest import bearer
 from tests.mobile.helpers import create_ticket, timeline_count
 
@@ -84,7 +86,7 @@ async def test_failed_step_keeps_key_free(app_client, db, site):
 
     rejected = await app_client.post(url, json={"status": "on_hold"}, headers=headers)
     retried = await app_client.post(url, json={"status": "on_hold", "reason": "Нет доступа",
-                                               "hold_until": "2099-01-01T09:00:00+03:00"}, headers=headers)
+                                               "hold_until": (utcnow() + timedelta(days=30)).isoformat()}, headers=headers)
 
     assert rejected.status_code == 400
     assert rejected.json()["code"] == "reason_missing"

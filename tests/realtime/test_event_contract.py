@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import httpx
@@ -163,3 +164,30 @@ async def test_unauthenticated_socket_closed(live):
     with pytest.raises(Exception) as rejected:
         await LiveClient.connect(live.ws_url, "not-a-token")
     assert "4401" in str(rejected.value) or isinstance(rejected.value, InvalidStatus)
+
+
+async def test_guard_gets_no_ticket_events(live, db, factory):
+    building, categories, token, _ = await _setup(db, factory)
+    guard = await factory.user("guard", buildings=[building])
+    watcher = await LiveClient.connect(live.ws_url, await factory.token(guard))
+    async with httpx.AsyncClient(base_url=live.base_url, headers={"Authorization": f"Bearer {token}"}) as http:
+        await http.post("/api/v1/tickets", json={"building_id": building.id, "description": "Не для охраны",
+                                                 "category_id": categories["lift"]})
+    replay = await LiveClient.connect(live.ws_url, await factory.token(guard), after=0)
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(watcher.connection.recv(), 1.0)
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(replay.connection.recv(), 0.5)
+    await watcher.close()
+    await replay.close()
+
+
+async def test_after_beyond_latest_still_live(live, db, factory):
+    building, categories, token, _ = await _setup(db, factory)
+    client = await LiveClient.connect(live.ws_url, token, after=10**9)
+    async with httpx.AsyncClient(base_url=live.base_url, headers={"Authorization": f"Bearer {token}"}) as http:
+        created = await http.post("/api/v1/tickets", json={"building_id": building.id, "description": "После сброса",
+                                                           "category_id": categories["lift"]})
+    envelope = await client.receive()
+    assert envelope["data"]["ticket"]["id"] == created.json()["ticket"]["id"]
+    await client.close()

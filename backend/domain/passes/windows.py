@@ -24,6 +24,9 @@ def resolve_window(kind: str, valid_on: date | None, valid_from: datetime | None
     A one-time pass defaults to today and ends with its start day unless told otherwise; a
     permanent pass starts now and may have no end. Naive times are read in `zone`.
     """
+    _check_range(valid_on, "valid_on", now)
+    _check_range(valid_from, "valid_from", now)
+    _check_range(valid_until, "valid_until", now)
     if valid_on is not None:
         if valid_from is not None or valid_until is not None:
             raise DomainError("pass_window_ambiguous", "Give either a date or a start and an end, not both.",
@@ -53,6 +56,20 @@ def _checked(window: Window, now: datetime) -> Window:
         raise DomainError("pass_window_past", "The pass would already be over: choose an end in the future.",
                           field="valid_until", value=window.valid_until.isoformat())
     return window
+
+
+MAX_YEARS_AHEAD = 10  # a pass ending later than this is a typo, and far dates overflow time-zone arithmetic
+EARLIEST = date(2000, 1, 1)
+
+
+def _check_range(moment: date | datetime | None, field: str, now: datetime) -> None:
+    if moment is None:
+        return
+    day = moment.date() if isinstance(moment, datetime) else moment
+    latest = date(now.year + MAX_YEARS_AHEAD, 12, 31)
+    if not EARLIEST <= day <= latest:
+        raise DomainError("pass_date_out_of_range", "The date must be between {first} and {last}.", field=field,
+                          value=moment.isoformat(), first=EARLIEST.strftime("%d.%m.%Y"), last=latest.strftime("%d.%m.%Y"))
 
 
 def _aware(moment: datetime | None, zone: ZoneInfo) -> datetime | None:

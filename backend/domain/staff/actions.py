@@ -8,7 +8,7 @@ import secrets
 from datetime import datetime, timedelta
 
 import structlog
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.base import utcnow
@@ -27,6 +27,15 @@ SESSION_IDLE_TIMEOUT = timedelta(hours=12)  # a session unused this long expires
 SESSION_REFRESH_INTERVAL = timedelta(minutes=1)  # how often last_seen_at is written, at most
 MIN_PASSWORD_LENGTH = 8
 LOGIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+EXTENSION_PATTERN = re.compile(r"^[0-9]{2,20}$")
+
+
+def check_extension(extension: str | None) -> str | None:
+    extension = (extension or "").strip()
+    if extension and not EXTENSION_PATTERN.match(extension):
+        raise DomainError("extension_invalid", "The extension must be 2 to 20 digits.", field="extension",
+                          value=extension[:50])
+    return extension or None
 
 
 def token_digest(token: str) -> str:
@@ -56,7 +65,36 @@ def check_role(role: str) -> Role:
                           value=role, allowed=allowed) from None
 
 
+MAX_FULL_NAME = 200  # characters, the column size
+MAX_PASSWORD = 1024  # characters; longer input only costs hashing time
+
+
+def check_full_name(full_name: str) -> str:
+    full_name = (full_name or "").strip()
+    if len(full_name) > MAX_FULL_NAME or "\x00" in full_name:
+        raise DomainError("full_name_invalid", "The full name must be at most {limit} characters of text.",
+                          field="full_name", value=full_name[:50], limit=MAX_FULL_NAME)
+    return full_name
+
+
+async def check_admin_remains(session: AsyncSession, user: User, role: Role, is_active: bool, actor_id: int) -> None:
+    """Keep at least one active administrator, and keep admins from demoting or disabling themselves."""
+    if user.role != Role.ADMIN or (role == Role.ADMIN and is_active):
+        return
+    if user.id == actor_id:
+        raise DomainError("admin_self_demotion", "You cannot take away your own administrator rights or disable "
+                          "your own account; ask another administrator.", field="role", value=role.value)
+    others = await session.scalar(select(func.count(User.id)).where(User.role == Role.ADMIN, User.is_active,
+                                                                     User.id != user.id))
+    if not others:
+        raise DomainError("last_admin", "This is the last active administrator; appoint another one first.",
+                          field="role", value=role.value)
+
+
 def check_password(password: str) -> str:
+    if len(password) > MAX_PASSWORD:
+        raise DomainError("password_too_long", "The password must be at most {length} characters long.",
+                          field="password", value="***", length=MAX_PASSWORD)
     if len(password) < MIN_PASSWORD_LENGTH:
         raise DomainError("password_too_short", "The password must be at least {length} characters long.", field="password", value="***",
                           length=MIN_PASSWORD_LENGTH)
@@ -69,9 +107,9 @@ async def do_create_user(session: AsyncSession, *, actor_id: int | None, login: 
     login = check_login(login)
     if await session.scalar(select(User.id).where(User.login == login)) is not None:
         raise Conflict("login_taken", "A user with this login already exists.", field="login", value=login)
-    user = User(login=login, full_name=full_name.strip() or login, role=check_role(role).value,
+    user = User(login=login, full_name=check_full_name(full_name) or login, role=check_role(role).value,
                 password_hash=hash_password(check_password(password)), all_buildings=all_buildings,
-                extension=extension or None, buildings=[UserBuilding(building_id=b) for b in set(building_ids)])
+                extension=check_extension(extension), buildings=[UserBuilding(building_id=b) for b in set(building_ids)])
     session.add(user)
     await session.flush()
     record_audit(session, actor_id, "user.created", "user", user.id, login=login, role=user.role)
@@ -82,11 +120,12 @@ async def do_create_user(session: AsyncSession, *, actor_id: int | None, login: 
 async def do_update_user(session: AsyncSession, user: User, *, actor_id: int, full_name: str, role: str,
                          building_ids: list[int], all_buildings: bool, is_active: bool,
                          extension: str | None, password: str | None = None) -> User:
-    user.full_name = full_name.strip() or user.login
+    await check_admin_remains(session, user, check_role(role), is_active, actor_id)
+    user.full_name = check_full_name(full_name) or user.login
     user.role = check_role(role).value
     user.all_buildings = all_buildings
     user.is_active = is_active
-    user.extension = (extension or "").strip() or None
+    user.extension = check_extension(extension)
     user.buildings = [UserBuilding(building_id=b) for b in sorted(set(building_ids))]
     if password:
         user.password_hash = hash_password(check_password(password))

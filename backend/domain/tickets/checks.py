@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 MAX_DESCRIPTION = 5_000  # characters
 MAX_COMMENT = 5_000  # characters
 MAX_REASON = 300  # characters, the column size
+MAX_CONTACT_NAME = 200  # characters, the column size
+MAX_HOLD = timedelta(days=366)  # longer holds are typos; far dates also overflow time-zone arithmetic
 
 
 def check_description(text: str) -> str:
@@ -33,6 +35,14 @@ def check_description(text: str) -> str:
         raise DomainError("description_too_long", "The description is longer than {limit} characters.",
                           field="description", value=len(text), limit=MAX_DESCRIPTION)
     return text
+
+
+def check_contact_name(name: str | None) -> str | None:
+    name = (name or "").strip()
+    if len(name) > MAX_CONTACT_NAME:
+        raise DomainError("contact_name_too_long", "The contact name is longer than {limit} characters.",
+                          field="contact_name", value=len(name), limit=MAX_CONTACT_NAME)
+    return name or None
 
 
 def check_priority(priority: str) -> str:
@@ -105,7 +115,7 @@ async def check_new_ticket(session: AsyncSession, building: Building, data: NewT
         "building_id": building.id, "description": check_description(data.description),
         "priority": check_priority(data.priority), "channel": check_channel(data.channel),
         "category_id": (await check_category(session, data.category_id)).id,
-        "contact_name": (data.contact_name or "").strip() or None,
+        "contact_name": check_contact_name(data.contact_name),
         "contact_phone": normalize_phone(data.contact_phone) if data.contact_phone else None,
         "call_id": data.call_id, "entrance_id": None, "premise_id": None, "client_id": None,
         "assignee_id": None, "parent_id": None,
@@ -137,6 +147,9 @@ def check_transition_fields(target: str, reason: str | None, hold_until: datetim
         if hold_until.tzinfo is None or hold_until <= utcnow():
             raise DomainError("hold_until_invalid", "The hold must end in the future.", field="hold_until",
                               value=hold_until.isoformat())
+        if hold_until > utcnow() + MAX_HOLD:
+            raise DomainError("hold_until_too_far", "A ticket can be put on hold for at most {days} days.",
+                              field="hold_until", value=hold_until.isoformat(), days=MAX_HOLD.days)
 
 
 async def check_change(session: AsyncSession, ticket: Ticket, change: TicketChange) -> dict[str, Any]:
