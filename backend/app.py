@@ -106,7 +106,11 @@ def create_app(settings: Settings, database_url: str, *, with_worker: bool = Fal
         template_config=template_config(),
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(title="Domovoy API", version="1", path="/api/docs",
-                                     render_plugins=[SwaggerRenderPlugin()]),
+                                     render_plugins=[SwaggerRenderPlugin(
+                                         js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+                                         css_url="/static/vendor/swagger-ui/swagger-ui.css",
+                                         standalone_preset_js_url="/static/vendor/swagger-ui/swagger-ui-standalone-preset.js",
+                                         favicon="<link rel='icon' type='image/svg+xml' href='/static/favicon.svg'>")]),
         debug=False,
     )
 

@@ -16,6 +16,7 @@ NODE_MODULES = ROOT / "node_modules"
 # URL name -> folder inside node_modules with the files the pages load.
 VENDOR_PACKAGES = {
     "htmx": "htmx.org/dist",
+    "swagger-ui": "swagger-ui-dist",
 }
 
 

@@ -60,3 +60,12 @@ async def test_unknown_page_is_russian(client):
     response = await client.get("/no-such-page", headers={"accept": "text/html"})
     assert response.status_code == 404
     assert "Страница не найдена" in response.text
+
+
+@pytest.mark.asyncio
+async def test_api_docs_served_locally(client):
+    page = await client.get("/api/docs")
+    assert page.status_code == 200
+    assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in page.text
+    assert "cdn" not in page.text
+    assert (await client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js")).status_code == 200
