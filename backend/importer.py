@@ -51,8 +51,9 @@ def print_report(report: ImportReport) -> None:
     for house_id in report.unit_maps_kept:
         print(_("Building {house_id}: the unit map was kept because it already has premises; "
                 "the registry counts differ from it.", house_id=house_id))
-    if report.rejected:
-        print(ngettext("{count} row was skipped:", "{count} rows were skipped:", len(report.rejected)))
+    skipped_lines = {row.line for row in report.rejected}
+    if skipped_lines:
+        print(ngettext("{count} row was skipped:", "{count} rows were skipped:", len(skipped_lines)))
     for row in report.rejected:
         print(_("  line {line}, building {house_id}, field {field} = «{value}»: {reason}", line=row.line,
                 house_id=row.house_id or "—", field=row.field or "—", value=row.value or "", reason=row.reason))

@@ -29,5 +29,7 @@ def board_texts() -> dict[str, str]:
         "premise": _("prem."),
         "common_area": _("common area"),
         "building_missing": _("Choose the building."),
+        "breached": _("Ticket №{number} is overdue."),
+        "assigned_to_you": _("Ticket №{number} is assigned to you."),
         "premise_not_found": _("Premise «{label}» is not in this building. Pick one from the list or clear the field."),
     }

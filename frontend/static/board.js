@@ -143,7 +143,24 @@ function beep() {
   tone.stop(audio.currentTime + 0.25);
 }
 
+function notify(text) {
+  const toast = document.createElement("div");
+  toast.className = "toast";
+  toast.setAttribute("role", "status");
+  toast.textContent = text;
+  document.body.append(toast);
+  setTimeout(() => toast.remove(), HIGHLIGHT_MS);
+}
+
 function onEvent(envelope) {
+  if (envelope.type === "notification.breached") {
+    notify(format(texts.breached, { number: envelope.data.number }));
+    return;
+  }
+  if (envelope.type === "notification.assigned") {
+    notify(format(texts.assigned_to_you, { number: envelope.data.number }));
+    return;
+  }
   const row = envelope.data.ticket;
   if (!row) return;
   placeRow(row, { highlight: true });

@@ -69,3 +69,8 @@ async def test_api_counts_premises_by_kind(client, db, factory):
     assert by_id["7827509"]["entrances"] == 11
     detail = (await client.get(f"/api/v1/buildings/{by_id['7827289']['id']}", headers=headers)).json()
     assert len(detail["entrances"][0]["floors"]) == 40
+
+
+async def test_report_counts_rows_not_reasons(db, capsys):
+    print_report(await _import(db))
+    assert "Пропущена 1 строка:" in capsys.readouterr().out

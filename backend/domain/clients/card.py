@@ -124,6 +124,17 @@ class ConsentLine(msgspec.Struct, kw_only=True):
     recorded_at: datetime
 
 
+class PassLine(msgspec.Struct, kw_only=True):
+    id: int
+    number: int
+    kind: str
+    status: str
+    visitor: str
+    valid_from: datetime
+    valid_until: datetime | None
+    time_zone: str
+
+
 class ClientCard(msgspec.Struct, kw_only=True):
     identity: Identity
     merged_from: list[int]
@@ -140,6 +151,7 @@ class ClientCard(msgspec.Struct, kw_only=True):
     past_tickets: list[TicketLine]
     calls: list[Any]
     """`backend.domain.calls.queries.ClientCall` rows, newest first."""
+    passes: list[PassLine]
     notes: list[NoteLine]
     tags: list[str]
     history: list[HistoryLine]
@@ -168,6 +180,7 @@ async def client_card(session: AsyncSession, client: Client) -> ClientCard:
         consents=await consent_states(session, ids), consent_history=await _consent_lines(session, ids),
         relations=await _relations(session, client.id, today), contacts=await _contacts(session, client),
         open_tickets=open_tickets, past_tickets=past_tickets, calls=await _calls(session, ids),
+        passes=await _passes(session, ids),
         notes=await _notes(session, ids), tags=await _tags(session, client.id), history=await _history(session, ids))
 
 
@@ -283,3 +296,20 @@ async def _calls(session: AsyncSession, client_ids: list[int]) -> list:
     from backend.domain.calls.queries import calls_for_client
 
     return await calls_for_client(session, client_ids)
+
+
+CARD_PASSES_SHOWN = 20  # newest passes on the card; the passes page lists the rest
+
+
+async def _passes(session: AsyncSession, client_ids: list[int]) -> list[PassLine]:
+    """Passes ordered by or for the client (and the cards merged into it), newest first."""
+    from backend.domain.buildings.models import Building
+    from backend.domain.passes.models import Pass
+
+    rows = await session.execute(
+        select(Pass, Building.time_zone).join(Building, Building.id == Pass.building_id)
+        .where(Pass.client_id.in_(client_ids)).order_by(Pass.valid_from.desc()).limit(CARD_PASSES_SHOWN))
+    return [PassLine(id=item.id, number=item.number, kind=item.kind, status=item.status,
+                     visitor=" ".join(part for part in (item.visitor_name, item.plate) if part),
+                     valid_from=item.valid_from, valid_until=item.valid_until, time_zone=zone)
+            for item, zone in rows.all()]
