@@ -186,3 +186,9 @@ async def test_contact_hidden_from_other_technician(client, desk, factory):
     assert as_dispatcher["contact"]["contact_phone"] == "+79123456789"
     as_technician = (await client.get(f"/api/v1/tickets/{ticket_id}", headers=desk.technician_headers)).json()
     assert as_technician["contact"] is None
+
+
+async def test_unknown_status_filter_rejected(client, desk):
+    response = await client.get("/api/v1/tickets", params={"status": "zzz"}, headers=desk.dispatcher_headers)
+    assert response.status_code == 400
+    assert response.json()["code"] == "status_invalid"

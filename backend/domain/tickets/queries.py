@@ -34,6 +34,17 @@ class TicketFilter(msgspec.Struct, kw_only=True):
     created_to: datetime | None = None
 
 
+def check_filter(flt: TicketFilter) -> None:
+    """Reject unknown statuses and priorities, which would otherwise match nothing without a word."""
+    for status in flt.statuses or ():
+        if status not in Status.ALL:
+            raise DomainError("status_invalid", "Unknown status: {status}.", field="status", value=status,
+                              status=status)
+    if flt.priority is not None and flt.priority not in Priority.ALL:
+        raise DomainError("priority_invalid", "Unknown priority: {priority}.", field="priority", value=flt.priority,
+                          priority=flt.priority)
+
+
 def _overdue_clause(now: datetime):
     return and_(Ticket.status.in_((Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS)),
                 or_(and_(Ticket.responded_at.is_(None), Ticket.response_due_at < now), Ticket.resolution_due_at < now))
@@ -137,6 +148,7 @@ async def list_tickets(session: AsyncSession, principal: Principal, flt: TicketF
                        limit: int = 50) -> TicketPage:
     """Newest first; `cursor` continues after the last row of the previous page."""
     check_permission(principal, Permission.TICKETS_VIEW)
+    check_filter(flt)
     if not 1 <= limit <= MAX_PAGE:
         raise DomainError("limit_invalid", "The page size must be from 1 to {limit}.", field="limit", value=limit,
                           limit=MAX_PAGE)
