@@ -192,3 +192,13 @@ async def test_unknown_status_filter_rejected(client, desk):
     response = await client.get("/api/v1/tickets", params={"status": "zzz"}, headers=desk.dispatcher_headers)
     assert response.status_code == 400
     assert response.json()["code"] == "status_invalid"
+
+
+async def test_key_reused_with_other_body(client, db, desk):
+    headers = {**desk.dispatcher_headers, "Idempotency-Key": "reused"}
+    first = await client.post("/api/v1/tickets", json=new_ticket(desk), headers=headers)
+    second = await client.post("/api/v1/tickets", json=new_ticket(desk, description="Другая заявка"), headers=headers)
+    assert first.status_code == 201
+    assert second.status_code == 409
+    assert second.json()["code"] == "idempotency_key_reused"
+    assert await db.scalar(select(func.count(Ticket.id))) == 1

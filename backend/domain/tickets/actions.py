@@ -3,6 +3,7 @@ the caller commits."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Any
 
@@ -79,13 +80,14 @@ async def do_create_ticket(session: AsyncSession, principal: Principal, data: Ne
                            idempotency_key: str | None = None) -> tuple[Ticket, bool]:
     """Create a ticket; return it and whether it is new (False: a repeat of `idempotency_key`)."""
     check_permission(principal, Permission.TICKETS_CREATE)
-    if idempotency_key and (existing := await find_by_idempotency_key(session, principal, idempotency_key)):
+    request_hash = hashlib.sha256(msgspec.json.encode(data)).hexdigest()
+    if idempotency_key and (existing := await _repeat_of(session, principal, idempotency_key, request_hash)):
         return existing, False
     building = await access_building(session, principal, data.building_id)
     ticket = await _new_ticket(session, principal, building, data)
-    if idempotency_key and not await _claim_key(session, principal, idempotency_key, ticket.id):
+    if idempotency_key and not await _claim_key(session, principal, idempotency_key, ticket.id, request_hash):
         await session.rollback()
-        return await find_by_idempotency_key(session, principal, idempotency_key), False
+        return await _repeat_of(session, principal, idempotency_key, request_hash), False
     add_timeline(session, ticket, principal.user_id, "created", to_value=ticket.status, channel=ticket.channel,
                  priority=ticket.priority)
     if ticket.assignee_id:
@@ -112,10 +114,22 @@ async def _new_ticket(session: AsyncSession, principal: Principal, building: Bui
     return ticket
 
 
-async def _claim_key(session: AsyncSession, principal: Principal, key: str, ticket_id: int) -> bool:
+async def _repeat_of(session: AsyncSession, principal: Principal, key: str, request_hash: str) -> Ticket | None:
+    """The ticket an earlier request with this key created; a different body under the key is a conflict."""
+    record = await session.get(IdempotencyKey, (principal.user_id, key))
+    if record is None:
+        return None
+    if record.scope != "ticket" or (record.request_hash and record.request_hash != request_hash):
+        raise Conflict("idempotency_key_reused", "This Idempotency-Key was already used for a different request. "
+                       "Send a new key for a new ticket.", field="Idempotency-Key", value=key[:50])
+    return await session.get(Ticket, record.object_id)
+
+
+async def _claim_key(session: AsyncSession, principal: Principal, key: str, ticket_id: int, request_hash: str) -> bool:
     """Record the key; False if a concurrent request with the same key committed first."""
     claimed = await session.execute(insert(IdempotencyKey).values(user_id=principal.user_id, key=key,
-                                                                   scope="ticket", object_id=ticket_id)
+                                                                   scope="ticket", object_id=ticket_id,
+                                                                   request_hash=request_hash)
                                     .on_conflict_do_nothing().returning(IdempotencyKey.key))
     return claimed.first() is not None
 

@@ -207,3 +207,6 @@ class IdempotencyKey(CreatedAt, Base):
     scope: Mapped[str] = mapped_column(String(32))
     """What the key created: `ticket`, `pass`, ..."""
     object_id: Mapped[int] = mapped_column(BigInteger)
+    request_hash: Mapped[str | None] = mapped_column(String(64))
+    """SHA-256 of the first request's body, where the scope records it: a different body under
+    the same key is a client error, not a retry."""

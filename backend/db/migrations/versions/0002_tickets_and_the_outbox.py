@@ -54,6 +54,7 @@ def upgrade() -> None:
     sa.Column('key', sa.String(length=200), nullable=False),
     sa.Column('scope', sa.String(length=32), nullable=False),
     sa.Column('object_id', sa.BigInteger(), nullable=False),
+    sa.Column('request_hash', sa.String(length=64), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_idempotency_keys_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', 'key', name=op.f('pk_idempotency_keys'))
