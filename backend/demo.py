@@ -160,7 +160,7 @@ DEMO_TICKETS = [
 
 
 async def _create_tickets(session: AsyncSession, building_ids: list[int]) -> None:
-    """A few open tickets per busy building, created through the same action as the board's form."""
+    """Create open tickets in the first buildings through the same action as the board's form."""
     from backend.domain.staff.access import Principal
     from backend.domain.tickets.actions import NewTicket, do_assign, do_create_ticket, do_transition
     from backend.domain.tickets.catalog import ensure_default_catalog
@@ -187,7 +187,7 @@ async def _create_tickets(session: AsyncSession, building_ids: list[int]) -> Non
 
 
 async def _create_guard_post(session: AsyncSession, building_id: int) -> None:
-    """The demo guard's post at the entrance of the first building, so the kiosk has a post to work."""
+    """Create the demo guard's post in the first building, so that the kiosk has a post to work at."""
     from backend.domain.guard.posts import do_create_post
 
     admin = await session.scalar(select(User).where(User.login == "admin"))

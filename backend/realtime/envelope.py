@@ -76,7 +76,7 @@ def _permitted(envelope: Envelope, principal: Principal) -> bool:
 
 
 def _concerns_technician(data: dict, user_id: int) -> bool:
-    """A technician receives events of tickets assigned to them, and the one taking a ticket away."""
+    """Decide whether a ticket event concerns a technician: assigned to them, or taken away from them."""
     ticket = data.get("ticket") or {}
     return user_id in (ticket.get("assignee_id"), data.get("previous_assignee_id"))
 

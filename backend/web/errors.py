@@ -123,8 +123,11 @@ REJECTED_INPUT = {
 
 
 def _sqlstate(error: DBAPIError) -> str | None:
-    """Find the SQLSTATE in the driver's exception chain; asyncpg reports an argument that does not fit
-    its column type (an id past int32) on the client side, without one, so that counts as 22003."""
+    """Find the SQLSTATE in the driver's exception chain.
+
+    asyncpg rejects an argument that does not fit its column type (an id past int32) on the client
+    side. That error carries an OverflowError as its cause, so it counts as 22003.
+    """
     chain: list[BaseException] = []
     cause: BaseException | None = error.orig
     while cause is not None and cause not in chain:
@@ -148,7 +151,7 @@ def handle_database_error(request: Request, error: DBAPIError) -> Response:
 
 
 def handle_overflow(request: Request, error: OverflowError) -> Response:
-    """A date or number too large for the arithmetic it went through: bad input, not a crash."""
+    """Reject a date or number too large for the arithmetic it went through: bad input, not a crash."""
     log.info("request_rejected", code="value_out_of_range", error=str(error)[:100])
     message = _("A date or number in the request is out of range.")
     if wants_json(request):
